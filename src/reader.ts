@@ -1,0 +1,84 @@
+// The only module that touches the host filesystem for /proc and /sys.
+// Every path is relative to a host root ('/' by default, `--root DIR` or a fixture tree in tests),
+// in the manner of prometheus/procfs' NewFS(mountPoint).
+//
+// Reads are synchronous on purpose: /proc files are generated in memory by the kernel, a sync read
+// costs a few microseconds, while the promise machinery around an async read costs more than the read
+// itself when we do thousands of them (fd links) per tick.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export class HostReader {
+  /** Absolute host root, without trailing slash (except '/'). */
+  readonly root: string;
+
+  constructor(root = '/') {
+    this.root = path.resolve(root);
+  }
+
+  /** Absolute path of `rel` (e.g. 'proc/net/tcp') under the root. */
+  path(rel: string): string {
+    return path.join(this.root, rel);
+  }
+
+  /** File text, or undefined when the file does not exist (no IPv6, no conntrack, process gone). Other errors throw. */
+  readText(rel: string): string | undefined {
+    try {
+      return fs.readFileSync(this.path(rel), 'latin1');
+    } catch (err) {
+      if (isGone(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Raw bytes, or undefined when missing. */
+  readBytes(rel: string): Buffer | undefined {
+    try {
+      return fs.readFileSync(this.path(rel));
+    } catch (err) {
+      if (isGone(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Directory entries; throws (EACCES, ENOENT...) so callers can tell "gone" from "forbidden". */
+  readDir(rel: string): string[] {
+    return fs.readdirSync(this.path(rel));
+  }
+
+  /** Symlink target; throws like readDir. */
+  readLink(rel: string): string {
+    return fs.readlinkSync(this.path(rel), 'latin1');
+  }
+
+  /** Owner uid of a path, or undefined when it is gone. */
+  statUid(rel: string): number | undefined {
+    try {
+      return fs.statSync(this.path(rel)).uid;
+    } catch (err) {
+      if (isGone(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** True when the root looks like a host root (has a proc directory). */
+  hasProc(): boolean {
+    try {
+      return fs.statSync(this.path('proc')).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** ENOENT / ESRCH / ENOTDIR: the thing is not there (or its process exited while we looked). */
+export function isGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'ESRCH' || code === 'ENOTDIR';
+}
+
+/** EACCES / EPERM: it exists but we may not read it (not root). */
+export function isForbidden(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
