@@ -24,7 +24,7 @@ export class HostReader {
   /** File text, or undefined when the file does not exist (no IPv6, no conntrack, process gone). Other errors throw. */
   readText(rel: string): string | undefined {
     try {
-      return fs.readFileSync(this.path(rel), 'latin1');
+      return fs.readFileSync(this.path(rel), 'utf8');
     } catch (err) {
       if (isGone(err)) return undefined;
       throw err;
@@ -48,7 +48,7 @@ export class HostReader {
 
   /** Symlink target; throws like readDir. */
   readLink(rel: string): string {
-    return fs.readlinkSync(this.path(rel), 'latin1');
+    return fs.readlinkSync(this.path(rel), 'utf8');
   }
 
   /** Owner uid of a path, or undefined when it is gone. */

@@ -1,0 +1,369 @@
+/*
+ * Socket inode → processes holding it, from the `proc/PID/fd/N -> socket:[INODE]` links.
+ *
+ * The only way to learn who holds a socket is to readlink every fd of every process; doing that every tick
+ * is what makes `netstat -p` slow. So the scanner keeps, per pid, the set of socket inodes it held when its
+ * fd directory was last read, plus an index inode → pids, and re-reads as little as it can:
+ *
+ *   1. `proc/` is listed every scan (one readdir). Cached pids no longer listed are dropped; new pids have
+ *      their fd directory read.
+ *   2. After that, a requested inode that no cached process holds and that is not a known orphan is
+ *      "unknown": a socket appeared and we do not know who opened it. Any process may have opened it (or
+ *      received it), so every known pid not already read this scan is re-read: one full pass, never more
+ *      than one per scan. When nothing is unknown, no fd directory is read at all.
+ *   3. Requested inodes that nobody holds after a full pass (kernel sockets, sockets of processes whose fd
+ *      directory we may not read, sockets whose holder exited) become orphans and no longer count as
+ *      unknown, or each of them would trigger a full pass every tick. Orphans are recomputed on every full
+ *      pass and forgotten as soon as they are no longer requested.
+ *   4. Every `fullEvery` scans (default 30) a full pass runs regardless, which bounds the staleness below.
+ *
+ * What the rule misses until the next full pass (all cases where the inode set requested is unchanged, so
+ * nothing looks unknown):
+ *   - a known process that receives an already-mapped or orphan socket (SCM_RIGHTS, pidfd_getfd, a process
+ *     sharing its fd table via clone(CLONE_FILES)) is not listed as a holder;
+ *   - a known process that closes its copy of a socket someone else still holds (a pre-fork server closing
+ *     the accepted connection it handed to a child, the sender after SCM_RIGHTS) stays listed;
+ *   - an orphan that a known process starts to hold (same as the first case).
+ * Not missed: a socket closed by its holder leaves /proc/net and so the request; a socket inherited by fork
+ * is found because the child is a new pid; a new socket of any process is unknown and forces a full pass.
+ *
+ * The cost is honest, not magic: on a busy server that accepts connections every second, every tick has an
+ * unknown inode and does a full pass. The win is the steady state (idle desktop, long-lived connections).
+ * A cheap per-pid fd count (st_size of proc/PID/fd on Linux >= 6.2) is not used: HostReader does not expose
+ * it, and an unchanged count cannot prove an unchanged table anyway (close + open keeps the count).
+ *
+ * "Unreadable" (stats.unreadable, netstat's "Not all processes could be identified") covers both an fd
+ * directory we may not list and one we may list but whose links we may not follow: readdir needs read
+ * permission, readlink needs ptrace access, so root in a container sees the second for outside processes.
+ *
+ * comm/cmdline/status are read once per process and cached for the life of the pid; comm can change
+ * (prctl(PR_SET_NAME), exec), so it is re-read whenever the pid's fd directory is re-read, and when it
+ * changed cmdline and uid are re-read too, which also catches exec and most pid reuse.
+ */
+import { type HostReader, isForbidden, isGone } from './reader.js';
+import type { OwnerMap, OwnerScanStats, ProcessInfo } from './types.js';
+import { UserNames } from './users.js';
+
+export interface OwnerScannerOptions {
+  /** Shared uid → name resolver; one over the same reader is created when absent. */
+  users?: UserNames;
+  /** Run a full pass at least every this many scans, bounding how long a missed holder stays wrong. */
+  fullEvery?: number;
+}
+
+export interface OwnerScan {
+  readonly owners: OwnerMap;
+  readonly stats: OwnerScanStats;
+}
+
+interface CachedProcess {
+  /** Undefined until the process is first seen holding a socket: no point reading who it is before. */
+  info: ProcessInfo | undefined;
+  /** Socket inodes held when the fd directory was last read. */
+  inodes: ReadonlySet<number>;
+  /** Its fd directory (or identity files) could not be read: counted in stats.unreadable while it lives. */
+  forbidden: boolean;
+  /** Scan number of the last attempt to read its fd directory. */
+  readAt: number;
+}
+
+interface Tally {
+  rescanned: number;
+  vanished: number;
+}
+
+const SOCKET_PREFIX = 'socket:[';
+const EMPTY: ReadonlySet<number> = new Set();
+
+/** Inode of an fd link target `socket:[12345]`; 0 for anything else (pipes, files, anon_inode, malformed). */
+export function parseSocketLink(target: string): number {
+  if (!target.startsWith(SOCKET_PREFIX)) return 0;
+  const end = target.length - 1;
+  if (end <= SOCKET_PREFIX.length || target.charCodeAt(end) !== 0x5d /* ] */) return 0;
+  let inode = 0;
+  for (let i = SOCKET_PREFIX.length; i < end; i++) {
+    const digit = target.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return 0;
+    inode = inode * 10 + digit;
+  }
+  return inode;
+}
+
+/** proc/PID/comm without the newline the kernel appends; any other byte is kept raw. */
+export function parseComm(text: string): string {
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
+/**
+ * proc/PID/cmdline with NUL separators turned into spaces. All trailing NULs are dropped, not just one:
+ * setproctitle() pads the rewritten argv area with them. Kernel threads have an empty cmdline.
+ */
+export function parseCmdline(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+  return text.slice(0, end).replaceAll('\0', ' ');
+}
+
+/** Real uid: the first number of the `Uid:` line of proc/PID/status; undefined when absent or malformed. */
+export function parseStatusUid(text: string): number | undefined {
+  let start: number;
+  if (text.startsWith('Uid:')) start = 0;
+  else {
+    const at = text.indexOf('\nUid:');
+    if (at < 0) return undefined;
+    start = at + 1;
+  }
+  let i = start + 4;
+  while (i < text.length && (text.charCodeAt(i) === 0x09 || text.charCodeAt(i) === 0x20)) i++;
+  let uid = 0;
+  let digits = 0;
+  for (; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) break;
+    uid = uid * 10 + digit;
+    digits++;
+  }
+  return digits > 0 ? uid : undefined;
+}
+
+function parsePid(name: string): number {
+  if (name.length === 0) return 0;
+  let pid = 0;
+  for (let i = 0; i < name.length; i++) {
+    const digit = name.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return 0;
+    pid = pid * 10 + digit;
+  }
+  return pid;
+}
+
+function errorCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+export class OwnerScanner {
+  private readonly reader: HostReader;
+  private readonly users: UserNames;
+  private readonly fullEvery: number;
+  private readonly procs = new Map<number, CachedProcess>();
+  /** inode → holder pids, ascending. Every pid here is in `procs` with `info` set. */
+  private readonly holders = new Map<number, number[]>();
+  private orphans = new Set<number>();
+  private scanNo = 0;
+  /** Scans since the last full pass; starts high so the very first scan counts as one. */
+  private sinceFull = Number.POSITIVE_INFINITY;
+
+  constructor(reader: HostReader, opts: OwnerScannerOptions = {}) {
+    this.reader = reader;
+    this.users = opts.users ?? new UserNames(reader);
+    this.fullEvery = Math.max(1, Math.floor(opts.fullEvery ?? 30));
+  }
+
+  /** Owners of the requested socket inodes (inode 0 is never owned), from cache where it is still valid. */
+  scan(inodes: ReadonlySet<number>): OwnerScan {
+    const scanNo = ++this.scanNo;
+    const tally: Tally = { rescanned: 0, vanished: 0 };
+
+    const listed = this.listPids();
+    const live = new Set(listed);
+    for (const [pid, entry] of this.procs) {
+      if (!live.has(pid)) this.forget(pid, entry);
+    }
+    for (const pid of listed) {
+      if (!this.procs.has(pid)) this.readProcess(pid, undefined, tally);
+    }
+
+    if (this.sinceFull >= this.fullEvery - 1 || this.hasUnknown(inodes)) {
+      // Deleting the current entry (a process that vanished) while iterating a Map is safe.
+      for (const [pid, entry] of this.procs) {
+        if (entry.readAt !== scanNo) this.readProcess(pid, entry, tally);
+      }
+    }
+
+    let unreadable = 0;
+    let covered = true;
+    for (const entry of this.procs.values()) {
+      if (entry.forbidden) unreadable++;
+      if (entry.readAt !== scanNo) covered = false;
+    }
+    if (covered) {
+      this.sinceFull = 0;
+      this.orphans = new Set();
+      for (const inode of inodes) {
+        if (inode !== 0 && !this.holders.has(inode)) this.orphans.add(inode);
+      }
+    } else {
+      this.sinceFull++;
+      for (const inode of this.orphans) {
+        if (!inodes.has(inode) || this.holders.has(inode)) this.orphans.delete(inode);
+      }
+    }
+
+    const owners = new Map<number, readonly ProcessInfo[]>();
+    for (const inode of inodes) {
+      const pids = this.holders.get(inode);
+      if (pids !== undefined)
+        owners.set(
+          inode,
+          pids.map((pid) => this.procs.get(pid)!.info!),
+        );
+    }
+    return {
+      owners,
+      stats: { processes: listed.length, unreadable, vanished: tally.vanished, rescanned: tally.rescanned },
+    };
+  }
+
+  private listPids(): number[] {
+    let names: string[];
+    try {
+      names = this.reader.readDir('proc');
+    } catch (err) {
+      if (isGone(err)) return [];
+      throw err;
+    }
+    const pids: number[] = [];
+    for (const name of names) {
+      // Only numeric entries are processes; threads live under proc/PID/task and are not listed here.
+      const pid = parsePid(name);
+      if (pid > 0) pids.push(pid);
+    }
+    return pids;
+  }
+
+  private hasUnknown(inodes: ReadonlySet<number>): boolean {
+    for (const inode of inodes) {
+      if (inode !== 0 && !this.holders.has(inode) && !this.orphans.has(inode)) return true;
+    }
+    return false;
+  }
+
+  /** Read one process's fd table (and identity when it holds sockets) into the cache. */
+  private readProcess(pid: number, entry: CachedProcess | undefined, tally: Tally): void {
+    const base = `proc/${pid}`;
+    let names: string[];
+    try {
+      names = this.reader.readDir(`${base}/fd`);
+    } catch (err) {
+      if (isGone(err)) {
+        this.vanish(pid, entry, tally);
+        return;
+      }
+      if (isForbidden(err)) {
+        this.forbid(pid, entry);
+        return;
+      }
+      throw err;
+    }
+    tally.rescanned++;
+
+    const held = new Set<number>();
+    for (const name of names) {
+      let target: string;
+      try {
+        target = this.reader.readLink(`${base}/fd/${name}`);
+      } catch (err) {
+        // The fd was closed between readdir and readlink (or, in a hand-made tree, is not a link): the
+        // process itself is fine; if it exited too, reading its identity below will tell.
+        if (isGone(err) || errorCode(err) === 'EINVAL') continue;
+        // readdir needs only read permission on the directory, readlink needs ptrace access: root inside
+        // a container, or facing a non-dumpable process, can list the fds but not follow them.
+        if (isForbidden(err)) {
+          this.forbid(pid, entry);
+          return;
+        }
+        throw err;
+      }
+      const inode = parseSocketLink(target);
+      if (inode !== 0) held.add(inode);
+    }
+
+    let info = entry?.info;
+    if (held.size > 0) {
+      try {
+        info = this.identify(pid, info);
+      } catch (err) {
+        if (isGone(err)) {
+          this.vanish(pid, entry, tally);
+          return;
+        }
+        if (isForbidden(err)) {
+          this.forbid(pid, entry);
+          return;
+        }
+        throw err;
+      }
+      if (info === undefined) {
+        this.vanish(pid, entry, tally);
+        return;
+      }
+    }
+
+    const before = entry?.inodes ?? EMPTY;
+    for (const inode of before) {
+      if (!held.has(inode)) this.unhold(inode, pid);
+    }
+    for (const inode of held) {
+      if (!before.has(inode)) this.hold(inode, pid);
+    }
+    this.procs.set(pid, { info, inodes: held, forbidden: false, readAt: this.scanNo });
+  }
+
+  /**
+   * Who the process is. Keeps `cached` (same object, which spares React a re-render) unless comm changed;
+   * a changed comm means prctl, exec or a reused pid, so cmdline and uid are re-read too.
+   * Undefined when the process is gone; other read errors throw for the caller to classify.
+   */
+  private identify(pid: number, cached: ProcessInfo | undefined): ProcessInfo | undefined {
+    const base = `proc/${pid}`;
+    const commText = this.reader.readText(`${base}/comm`);
+    if (commText === undefined) return undefined;
+    const command = parseComm(commText);
+    if (cached !== undefined && cached.command === command) return cached;
+
+    const cmdlineText = this.reader.readText(`${base}/cmdline`);
+    if (cmdlineText === undefined) return undefined;
+    const statusText = this.reader.readText(`${base}/status`);
+    const uid =
+      (statusText === undefined ? undefined : parseStatusUid(statusText)) ?? this.reader.statUid(base);
+    if (uid === undefined) return undefined;
+    const user = this.users.name(uid);
+    const info: ProcessInfo = { pid, command, cmdline: parseCmdline(cmdlineText), uid };
+    return user === undefined ? info : { ...info, user };
+  }
+
+  private vanish(pid: number, entry: CachedProcess | undefined, tally: Tally): void {
+    tally.vanished++;
+    if (entry !== undefined) this.forget(pid, entry);
+  }
+
+  private forbid(pid: number, entry: CachedProcess | undefined): void {
+    for (const inode of entry?.inodes ?? EMPTY) this.unhold(inode, pid);
+    this.procs.set(pid, { info: entry?.info, inodes: EMPTY, forbidden: true, readAt: this.scanNo });
+  }
+
+  private forget(pid: number, entry: CachedProcess): void {
+    for (const inode of entry.inodes) this.unhold(inode, pid);
+    this.procs.delete(pid);
+  }
+
+  private hold(inode: number, pid: number): void {
+    const pids = this.holders.get(inode);
+    if (pids === undefined) {
+      this.holders.set(inode, [pid]);
+      return;
+    }
+    // Holder lists are short (usually one pid), so a linear sorted insert beats anything cleverer.
+    let i = pids.length;
+    while (i > 0 && pids[i - 1]! > pid) i--;
+    pids.splice(i, 0, pid);
+  }
+
+  private unhold(inode: number, pid: number): void {
+    const pids = this.holders.get(inode);
+    if (pids === undefined) return;
+    const i = pids.indexOf(pid);
+    if (i >= 0) pids.splice(i, 1);
+    if (pids.length === 0) this.holders.delete(inode);
+  }
+}
