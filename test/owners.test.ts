@@ -122,7 +122,7 @@ describe('OwnerScanner on a hand-made proc tree', () => {
   const proc = (pid: number, p: FakeProcess = {}): void => {
     const dir = path.join(root, 'proc', String(pid));
     fs.mkdirSync(path.join(dir, 'fd'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'comm'), Buffer.from(`${p.comm ?? `proc${pid}`}\n`, 'latin1'));
+    fs.writeFileSync(path.join(dir, 'comm'), `${p.comm ?? `proc${pid}`}\n`);
     fs.writeFileSync(path.join(dir, 'cmdline'), p.cmdline ?? `/bin/proc${pid}\0`);
     if (p.uid !== undefined)
       fs.writeFileSync(path.join(dir, 'status'), `Name:\tx\nUid:\t${p.uid}\t0\t0\t0\n`);
@@ -179,7 +179,8 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     proc(100, { comm: evil, fds: { 3: 1 } });
     const { owners } = new OwnerScanner(reader).scan(inodes(1));
     const command = owners.get(1)![0]!.command;
-    expect([...Buffer.from(command, 'latin1')]).toEqual([
+    // The reader decodes UTF-8: U+009B (C1 CSI, written as C2 9B) arrives as the code point itself.
+    expect([...command].map((c) => c.codePointAt(0))).toEqual([
       0x1b, 0x5d, 0x30, 0x3b, 0x70, 0x77, 0x6e, 0x65, 0x64, 0x07, 0x9b,
     ]);
   });

@@ -1,0 +1,66 @@
+// The CLI entry: owns process.stdout/stderr and exit codes. The live UI (Ink + React) is loaded with a
+// dynamic import only when it is needed, so `--once` never pays for it.
+import { snapshotJson } from './jsonout.js';
+import { NameResolver } from './names.js';
+import { renderOnce, selectionFor } from './once.js';
+import { type Options, parseOptions } from './options.js';
+import { HostReader } from './reader.js';
+import { Collector } from './sampler.js';
+import { VERSION } from './version.js';
+
+function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): void {
+  if (text) stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  process.exitCode = code;
+}
+
+function runOnce(o: Options, reader: HostReader): void {
+  const collector = new Collector(reader);
+  const snapshot = collector.collect(selectionFor(o));
+  for (const w of snapshot.warnings) process.stderr.write(`netwatch: ${w}\n`);
+  if (o.json) {
+    process.stdout.write(`${snapshotJson(snapshot, o)}\n`);
+    return;
+  }
+  const lines = renderOnce(snapshot, o, new NameResolver(reader), (uid) => collector.users.name(uid));
+  process.stdout.write(lines.length ? `${lines.join('\n')}\n` : '');
+  if (o.programs && snapshot.ownerStats.unreadable > 0) {
+    process.stderr.write(
+      '(Not all processes could be identified, non-owned process info\n will not be shown, you would have to be root to see it all.)\n',
+    );
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  // `netwatch --once | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  const parsed = parseOptions(argv, VERSION);
+  if (parsed.kind === 'exit') {
+    if (parsed.stdout) writeAndExit(process.stdout, parsed.stdout, parsed.code);
+    if (parsed.stderr) writeAndExit(process.stderr, parsed.stderr, parsed.code);
+    process.exitCode = parsed.code;
+    return;
+  }
+  const o = parsed.options;
+  const reader = new HostReader(o.root);
+  if (!reader.hasProc()) {
+    process.stderr.write(
+      `netwatch: ${reader.path('proc')} is not a directory: is --root ${o.root} a host root?\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  if (o.once || !process.stdout.isTTY || !process.stdin.isTTY) {
+    runOnce(o, reader);
+    return;
+  }
+  const { runLive } = await import('./live.js');
+  await runLive(o, reader);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`netwatch: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,319 @@
+// The sampler: reads the host through one HostReader, runs the parsers, and publishes immutable
+// snapshots (plus the diff against the previous one) on a fixed monotonic schedule.
+// It knows nothing of React; a hook subscribes to it (useSyncExternalStore), tests call tick().
+import { diffSnapshots, type SnapshotDiff } from './diff.js';
+import { OwnerScanner } from './owners.js';
+import { parseConntrack } from './proc/conntrack.js';
+import { parseDev } from './proc/dev.js';
+import { parseIgmp, parseIgmp6 } from './proc/igmp.js';
+import { parseInet } from './proc/inet.js';
+import { parseIpv6Route } from './proc/ipv6route.js';
+import { parseRoute } from './proc/route.js';
+import { parseKeyValuePairs } from './proc/snmp.js';
+import { parseSnmp6 } from './proc/snmp6.js';
+import { parseSockstat } from './proc/sockstat.js';
+import { readSysNet } from './proc/sysnet.js';
+import { parseUnix } from './proc/unix.js';
+import { HostReader } from './reader.js';
+import type {
+  ConntrackSummary,
+  CounterGroups,
+  InetProto,
+  Interface,
+  MulticastGroup,
+  OwnerMap,
+  OwnerScanStats,
+  Parsed,
+  Route,
+  Snapshot,
+  Socket,
+  SockstatProto,
+} from './types.js';
+import { UserNames } from './users.js';
+
+export const INET_PROTOS: readonly InetProto[] = [
+  'tcp',
+  'tcp6',
+  'udp',
+  'udp6',
+  'udplite',
+  'udplite6',
+  'raw',
+  'raw6',
+];
+
+/** What to read. `--once -t` needs only tcp/tcp6; the live UI reads everything. */
+export interface Selection {
+  readonly inet: ReadonlySet<InetProto>;
+  readonly unix: boolean;
+  readonly owners: boolean;
+  readonly routes: boolean;
+  readonly interfaces: boolean;
+  readonly counters: boolean;
+  readonly multicast: boolean;
+  readonly conntrack: boolean;
+}
+
+export const SELECT_ALL: Selection = {
+  inet: new Set(INET_PROTOS),
+  unix: true,
+  owners: true,
+  routes: true,
+  interfaces: true,
+  counters: true,
+  multicast: true,
+  conntrack: true,
+};
+
+export const SELECT_NOTHING: Selection = {
+  inet: new Set(),
+  unix: false,
+  owners: false,
+  routes: false,
+  interfaces: false,
+  counters: false,
+  multicast: false,
+  conntrack: false,
+};
+
+export interface Clock {
+  /** Monotonic milliseconds. */
+  mono(): number;
+  /** Wall-clock milliseconds since the epoch. */
+  wall(): number;
+}
+
+export const systemClock: Clock = {
+  mono: () => performance.now(),
+  wall: () => Date.now(),
+};
+
+const EMPTY_OWNER_STATS: OwnerScanStats = { processes: 0, unreadable: 0, vanished: 0, rescanned: 0 };
+
+/**
+ * Reads and parses one snapshot. Never throws for what the host does (missing files, unreadable files,
+ * malformed lines): those become warnings and skipped-line counts on the snapshot.
+ */
+export class Collector {
+  readonly reader: HostReader;
+  readonly users: UserNames;
+  private readonly owners: OwnerScanner;
+  private readonly clock: Clock;
+
+  constructor(reader: HostReader, clock: Clock = systemClock) {
+    this.reader = reader;
+    this.clock = clock;
+    this.users = new UserNames(reader);
+    this.owners = new OwnerScanner(reader, { users: this.users });
+  }
+
+  collect(selection: Selection): Snapshot {
+    const started = this.clock.mono();
+    const wallMs = this.clock.wall();
+    const warnings: string[] = [];
+    const skippedLines = new Map<string, number>();
+
+    // One place that turns "the file misbehaved" into a warning, so no single file can break a tick.
+    const read = (rel: string): string | undefined => {
+      try {
+        return this.reader.readText(rel);
+      } catch (err) {
+        warnings.push(`cannot read /${rel}: ${(err as Error).message}`);
+        return undefined;
+      }
+    };
+    const parse = <T>(rel: string, parser: (text: string) => Parsed<T>): readonly T[] => {
+      const text = read(rel);
+      if (text === undefined) return [];
+      const parsed = parser(text);
+      if (parsed.skipped > 0) skippedLines.set(`/${rel}`, parsed.skipped);
+      return parsed.rows;
+    };
+
+    const sockets: Socket[] = [];
+    for (const proto of INET_PROTOS) {
+      if (!selection.inet.has(proto)) continue;
+      const rows = parse(`proc/net/${proto}`, (t) => parseInet(t, proto));
+      for (const row of rows) sockets.push(row);
+    }
+    if (selection.unix) for (const row of parse('proc/net/unix', parseUnix)) sockets.push(row);
+
+    let owners: OwnerMap = new Map();
+    let ownerStats = EMPTY_OWNER_STATS;
+    if (selection.owners) {
+      const inodes = new Set<number>();
+      for (const s of sockets) if (s.inode !== 0) inodes.add(s.inode);
+      try {
+        const scanned = this.owners.scan(inodes);
+        owners = scanned.owners;
+        ownerStats = scanned.stats;
+      } catch (err) {
+        warnings.push(`cannot map sockets to processes: ${(err as Error).message}`);
+      }
+    }
+
+    const routes: Route[] = [];
+    if (selection.routes) {
+      routes.push(...parse('proc/net/route', parseRoute));
+      routes.push(...parse('proc/net/ipv6_route', parseIpv6Route));
+    }
+
+    const interfaces: Interface[] = [];
+    if (selection.interfaces) {
+      for (const dev of parse('proc/net/dev', parseDev)) {
+        let sys = {};
+        try {
+          sys = readSysNet(this.reader, dev.name);
+        } catch (err) {
+          warnings.push(`cannot read /sys/class/net/${dev.name}: ${(err as Error).message}`);
+        }
+        interfaces.push({ ...dev, ...sys });
+      }
+    }
+
+    const counters = new Map<string, ReadonlyMap<string, bigint>>();
+    const sockstat: SockstatProto[] = [];
+    if (selection.counters) {
+      const addGroups = (
+        rel: string,
+        parser: (text: string) => { groups: CounterGroups; skipped: number },
+      ) => {
+        const text = read(rel);
+        if (text === undefined) return;
+        const parsed = parser(text);
+        if (parsed.skipped > 0) skippedLines.set(`/${rel}`, parsed.skipped);
+        for (const [group, values] of parsed.groups) counters.set(group, values);
+      };
+      addGroups('proc/net/snmp', parseKeyValuePairs);
+      addGroups('proc/net/netstat', parseKeyValuePairs);
+      addGroups('proc/net/snmp6', parseSnmp6);
+      sockstat.push(...parse('proc/net/sockstat', parseSockstat));
+      sockstat.push(...parse('proc/net/sockstat6', parseSockstat));
+    }
+
+    const multicast: MulticastGroup[] = [];
+    if (selection.multicast) {
+      multicast.push(...parse('proc/net/igmp', parseIgmp));
+      multicast.push(...parse('proc/net/igmp6', parseIgmp6));
+    }
+
+    let conntrack: ConntrackSummary | undefined;
+    if (selection.conntrack) {
+      const text = read('proc/net/nf_conntrack');
+      if (text !== undefined) {
+        const parsed = parseConntrack(text);
+        if (parsed.skipped > 0) skippedLines.set('/proc/net/nf_conntrack', parsed.skipped);
+        conntrack = parsed.summary;
+      }
+    }
+
+    const hostname = (read('proc/sys/kernel/hostname') ?? '').trim() || 'localhost';
+    return {
+      monoMs: started,
+      wallMs,
+      durationMs: this.clock.mono() - started,
+      hostname,
+      sockets,
+      owners,
+      ownerStats,
+      routes,
+      interfaces,
+      counters,
+      sockstat,
+      multicast,
+      conntrack,
+      skippedLines,
+      warnings,
+    };
+  }
+}
+
+/** What subscribers see: the newest snapshot and its diff against the one before (none on the first). */
+export interface SamplerState {
+  readonly snapshot: Snapshot;
+  readonly diff: SnapshotDiff | undefined;
+  /** Increases by one per published sample. */
+  readonly seq: number;
+}
+
+export interface SamplerOptions {
+  readonly reader?: HostReader;
+  readonly intervalMs?: number;
+  readonly selection?: Selection;
+  readonly clock?: Clock;
+}
+
+/**
+ * Polls on a fixed monotonic schedule (start + k·interval, skipping missed slots rather than bunching up)
+ * and publishes immutable states. The timer is the only impure part; tick() does one sample synchronously.
+ */
+export class Sampler {
+  readonly intervalMs: number;
+  private readonly collector: Collector;
+  private readonly selection: Selection;
+  private readonly clock: Clock;
+  private readonly listeners = new Set<() => void>();
+  private state: SamplerState | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private nextDue = 0;
+
+  constructor(opts: SamplerOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.collector = new Collector(opts.reader ?? new HostReader('/'), this.clock);
+    this.intervalMs = opts.intervalMs ?? 1000;
+    this.selection = opts.selection ?? SELECT_ALL;
+  }
+
+  /** Take one sample now and publish it. */
+  tick(): SamplerState {
+    const snapshot = this.collector.collect(this.selection);
+    const prev = this.state?.snapshot;
+    this.state = {
+      snapshot,
+      diff: prev ? diffSnapshots(prev, snapshot) : undefined,
+      seq: (this.state?.seq ?? 0) + 1,
+    };
+    for (const listener of this.listeners) listener();
+    return this.state;
+  }
+
+  getState(): SamplerState | undefined {
+    return this.state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.nextDue = this.clock.mono();
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    const now = this.clock.mono();
+    const delay = Math.max(0, this.nextDue - now);
+    this.timer = setTimeout(() => {
+      this.tick();
+      const after = this.clock.mono();
+      this.nextDue += this.intervalMs;
+      // A slow tick (or a suspended laptop) skips the missed slots instead of firing a burst.
+      if (this.nextDue < after)
+        this.nextDue += Math.ceil((after - this.nextDue) / this.intervalMs) * this.intervalMs;
+      if (this.timer) this.schedule();
+    }, delay);
+  }
+}

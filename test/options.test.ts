@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parseOptions } from '../src/options.js';
+
+describe('parseOptions', () => {
+  it('takes netstat-style combined short flags', () => {
+    const r = parseOptions(['--once', '-anlp']);
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.options).toMatchObject({
+      once: true,
+      all: true,
+      numeric: true,
+      listening: true,
+      programs: true,
+      tcp: false,
+    });
+  });
+
+  it('parses --interval in seconds, fractions allowed', () => {
+    const r = parseOptions(['--interval', '0.5']);
+    expect(r.kind === 'ok' && r.options.intervalMs).toBe(500);
+    const d = parseOptions([]);
+    expect(d.kind === 'ok' && d.options.intervalMs).toBe(1000);
+  });
+
+  it.each([
+    [['--interval', 'abc'], /--interval/],
+    [['--interval', '0'], /between/],
+    [['-z'], /unknown option '-z'/],
+    [['--bogus'], /unknown option '--bogus'/],
+    [['--root'], /argument missing/],
+    [['extra'], /too many arguments|unknown command|excess/i],
+  ])('rejects %j with usage on stderr and exit code 2', (argv, message) => {
+    const r = parseOptions(argv);
+    expect(r.kind).toBe('exit');
+    if (r.kind !== 'exit') return;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/Usage: netwatch/);
+  });
+
+  it('prints help on stdout with exit code 0', () => {
+    const r = parseOptions(['--help']);
+    expect(r).toMatchObject({ kind: 'exit', code: 0 });
+    expect(r.kind === 'exit' && r.stdout).toMatch(/--once/);
+  });
+
+  it('implies --once for --json', () => {
+    const r = parseOptions(['--json']);
+    expect(r.kind === 'ok' && r.options.once).toBe(true);
+  });
+});
