@@ -19,8 +19,26 @@ const pids = pidsArg >= 0 ? rest[pidsArg + 1].split(',').filter(Boolean) : [];
 const out = path.resolve('fixtures', name);
 
 const NET_FILES = [
-  'tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6', 'unix', 'route', 'ipv6_route', 'dev',
-  'snmp', 'netstat', 'snmp6', 'sockstat', 'sockstat6', 'igmp', 'igmp6', 'nf_conntrack',
+  'tcp',
+  'tcp6',
+  'udp',
+  'udp6',
+  'udplite',
+  'udplite6',
+  'raw',
+  'raw6',
+  'unix',
+  'route',
+  'ipv6_route',
+  'dev',
+  'snmp',
+  'netstat',
+  'snmp6',
+  'sockstat',
+  'sockstat6',
+  'igmp',
+  'igmp6',
+  'nf_conntrack',
 ];
 
 function copyText(rel) {
@@ -37,7 +55,8 @@ function copyText(rel) {
 for (const f of NET_FILES) copyText(`proc/net/${f}`);
 copyText('proc/sys/kernel/hostname');
 for (const iface of fs.readdirSync('/sys/class/net')) {
-  for (const attr of ['mtu', 'flags', 'ifindex', 'operstate', 'speed']) copyText(`sys/class/net/${iface}/${attr}`);
+  for (const attr of ['mtu', 'flags', 'ifindex', 'operstate', 'speed'])
+    copyText(`sys/class/net/${iface}/${attr}`);
 }
 for (const pid of pids) {
   for (const f of ['comm', 'cmdline', 'status']) copyText(`proc/${pid}/${f}`);
@@ -48,7 +67,8 @@ for (const pid of pids) {
   for (const fd of fs.readdirSync(fdDir)) {
     try {
       const target = fs.readlinkSync(path.join(fdDir, fd));
-      if (target.startsWith('socket:') || target.startsWith('pipe:')) fs.symlinkSync(target, path.join(dest, fd));
+      if (target.startsWith('socket:') || target.startsWith('pipe:'))
+        fs.symlinkSync(target, path.join(dest, fd));
     } catch {}
   }
 }

@@ -15,7 +15,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 function args(argv) {
-  const out = { connections: 100, procs: 4, churn: 0, udp: 10, unix: 10, listeners: 1, child: false, v6: 0.2 };
+  const out = {
+    connections: 100,
+    procs: 4,
+    churn: 0,
+    udp: 10,
+    unix: 10,
+    listeners: 1,
+    child: false,
+    v6: 0.2,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--child') out.child = true;
@@ -96,7 +105,7 @@ function runChild(opt) {
   const ports = [];
   const clients = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netwatch-loadgen-'));
-  const useV6 = (i) => (i % 10) / 10 < opt.v6;
+  const wantsV6 = (i) => (i % 10) / 10 < opt.v6;
 
   const listenOne = (host) =>
     new Promise((resolve, reject) => {
@@ -125,7 +134,7 @@ function runChild(opt) {
     const v6 = await listenOne('::1').catch(() => v4);
     for (let i = 1; i < opt.listeners; i++) await listenOne('127.0.0.1');
     for (let i = 0; i < opt.connections; i++) {
-      const c = await connectOne(useV6(i) ? v6 : v4);
+      const c = await connectOne(wantsV6(i) ? v6 : v4);
       if (c) clients.push(c);
     }
     for (let i = 0; i < opt.udp; i++) {
@@ -152,7 +161,7 @@ function runChild(opt) {
           clients[idx] = clients[clients.length - 1];
           clients.pop();
           old.destroy();
-          const c = await connectOne(useV6(idx) ? v6 : v4);
+          const c = await connectOne(wantsV6(idx) ? v6 : v4);
           if (c) clients.push(c);
         }
       }, 100);

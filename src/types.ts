@@ -75,14 +75,7 @@ export interface InetSocket {
 }
 
 export type UnixType = 'STREAM' | 'DGRAM' | 'RAW' | 'RDM' | 'SEQPACKET' | 'UNKNOWN';
-export type UnixState =
-  | 'LISTENING'
-  | 'CONNECTED'
-  | 'CONNECTING'
-  | 'DISCONNECTING'
-  | 'FREE'
-  | ''
-  | 'UNKNOWN';
+export type UnixState = 'LISTENING' | 'CONNECTED' | 'CONNECTING' | 'DISCONNECTING' | 'FREE' | '' | 'UNKNOWN';
 
 export interface UnixSocket {
   readonly kind: 'unix';

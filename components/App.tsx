@@ -1,0 +1,186 @@
+import { Box, Text, useApp, useInput } from 'ink';
+import { useReducer } from 'react';
+import { useLiveView } from '../hooks/useLiveView.js';
+import { usePaneRows } from '../hooks/usePaneRows.js';
+import { useTerminalSize } from '../hooks/useTerminalSize.js';
+import { detailsLines, helpLines } from '../src/details.js';
+import { parseFilter } from '../src/filter.js';
+import { formatClock, formatMs } from '../src/format.js';
+import type { LiveStore } from '../src/livestore.js';
+import type { NameResolver } from '../src/names.js';
+import {
+  type Action,
+  initialUiState,
+  keyToAction,
+  PANE_TITLES,
+  reduce,
+  type UiState,
+} from '../src/uistate.js';
+import {
+  type ConnectionRow,
+  type CounterRow,
+  type InterfaceRow,
+  type ListenerRow,
+  type RouteRow,
+  tcpStateCounts,
+} from '../src/viewmodel.js';
+import { ConnectionsPane } from './ConnectionsPane.js';
+import { FilterLine } from './FilterLine.js';
+import { InterfacesPane } from './InterfacesPane.js';
+import { ListenersPane } from './ListenersPane.js';
+import { Overlay } from './Overlay.js';
+import { RoutesPane } from './RoutesPane.js';
+import { StatsPane } from './StatsPane.js';
+import { StatusBar } from './StatusBar.js';
+import { TabBar } from './TabBar.js';
+
+export interface AppProps {
+  /** The live store (sampler underneath). */
+  store: LiveStore;
+  /** Name lookups from etc/hosts and etc/services. */
+  names: NameResolver;
+  /** Sampling interval, for the status bar. */
+  intervalMs: number;
+  /** NO_COLOR: marks stay as text, colours go. */
+  noColor: boolean;
+  /** Starting UI state (tests). */
+  initial?: Partial<UiState>;
+  /** Called once when the user quits (q / Ctrl-C), before Ink exits. */
+  onQuit?: () => void;
+}
+
+const SHORT_STATES: Record<string, string> = {
+  ESTABLISHED: 'ESTAB',
+  TIME_WAIT: 'TW',
+  CLOSE_WAIT: 'CW',
+  LISTEN: 'LISTEN',
+  SYN_SENT: 'SYN-S',
+  SYN_RECV: 'SYN-R',
+  FIN_WAIT1: 'FW1',
+  FIN_WAIT2: 'FW2',
+  LAST_ACK: 'LACK',
+  CLOSING: 'CLOSING',
+  CLOSE: 'CLOSE',
+};
+
+/** The live monitor: tab bar, the pane in view (or help / details), filter line, status bar. */
+export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppProps) {
+  const { exit } = useApp();
+  const { columns, rows: termRows } = useTerminalSize();
+  const [ui, dispatch] = useReducer(reduce, initial, (i) => initialUiState(i));
+  const view = useLiveView(store);
+  const { rows, total, error } = usePaneRows(view, ui, names);
+
+  // Layout: never taller than the terminal (Ink clears the screen when a frame is, which flickers).
+  const compact = termRows < 5;
+  const paneHeight = Math.max(1, termRows - (compact ? 1 : 3));
+  const page = Math.max(1, paneHeight - 1);
+  const width = Math.max(1, columns);
+  const selected = Math.min(ui.selected[ui.pane], Math.max(0, rows.length - 1));
+
+  useInput((input, key) => {
+    const action: Action | undefined = keyToAction({ input, ...key }, ui, { total: rows.length, page });
+    if (!action) return;
+    // Side effects belong to the event, not to an effect that watches state.
+    if (action.type === 'quit') {
+      onQuit?.();
+      exit();
+    }
+    if (action.type === 'togglePause') store.setPaused(!ui.paused);
+    if (action.type === 'ack') store.acknowledge();
+    if (action.type === 'filterApply' && ui.editing !== undefined && !parseFilter(ui.editing).ok) return;
+    dispatch(action);
+  });
+
+  const snapshot = view?.snapshot;
+  const items: string[] = [];
+  const alerts: string[] = [];
+  if (view?.paused || ui.paused) alerts.push('PAUSED');
+  if (view && view.gone.length > 0)
+    alerts.push(`${view.gone.length} listener${view.gone.length > 1 ? 's' : ''} gone (a: ack)`);
+  if (snapshot) {
+    items.push(
+      snapshot.hostname,
+      `every ${intervalMs / 1000}s`,
+      `${formatClock(snapshot.wallMs)} in ${formatMs(snapshot.durationMs)}`,
+    );
+    const states = tcpStateCounts(view);
+    const parts = [...states.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([s, n]) => `${SHORT_STATES[s] ?? s} ${n}`);
+    if (parts.length) items.push(parts.join(' '));
+    if (snapshot.ownerStats.unreadable > 0) items.push('run as root to see all owners');
+    if (snapshot.warnings.length > 0) items.push(snapshot.warnings[0]!);
+  } else {
+    items.push('sampling…');
+  }
+
+  let body: React.ReactNode;
+  const common = {
+    width,
+    height: paneHeight,
+    selected,
+    scrollTop: ui.scrollTop[ui.pane],
+    wide: ui.wide,
+    noColor,
+  };
+  if (ui.help) {
+    body = (
+      <Overlay title="netwatch keys (Esc closes)" lines={helpLines()} width={width} height={paneHeight} />
+    );
+  } else if (ui.details) {
+    const row = rows[selected];
+    body = (
+      <Overlay
+        title={`${PANE_TITLES[ui.pane]}: details (Esc closes)`}
+        lines={detailsLines(ui.pane, row, snapshot?.wallMs ?? 0)}
+        width={width}
+        height={paneHeight}
+      />
+    );
+  } else {
+    switch (ui.pane) {
+      case 'connections':
+        body = <ConnectionsPane rows={rows as ConnectionRow[]} now={snapshot?.wallMs ?? 0} {...common} />;
+        break;
+      case 'listeners':
+        body = <ListenersPane rows={rows as ListenerRow[]} {...common} />;
+        break;
+      case 'routes':
+        body = <RoutesPane rows={rows as RouteRow[]} {...common} />;
+        break;
+      case 'interfaces':
+        body = <InterfacesPane rows={rows as InterfaceRow[]} bits={ui.bits} {...common} />;
+        break;
+      case 'stats':
+        body = <StatsPane rows={rows as CounterRow[]} {...common} />;
+        break;
+    }
+  }
+
+  return (
+    <Box flexDirection="column" width={width} height={termRows}>
+      {!compact && <TabBar pane={ui.pane} width={width} noColor={noColor} />}
+      <Box height={paneHeight} flexDirection="column" overflow="hidden">
+        {body}
+      </Box>
+      {!compact && (
+        <FilterLine
+          editing={ui.editing}
+          applied={ui.filters[ui.pane]}
+          error={error}
+          shown={rows.length}
+          total={total}
+          width={width}
+          noColor={noColor}
+        />
+      )}
+      <StatusBar items={items} alerts={alerts} width={width} noColor={noColor} />
+    </Box>
+  );
+}
+
+/** Shown when the first sample fails outright (not expected: the collector turns failures into warnings). */
+export function Fatal({ message }: { message: string }) {
+  return <Text color="red">{message}</Text>;
+}

@@ -1,0 +1,70 @@
+import { formatClock } from '../src/format.js';
+import type { ListenerRow } from '../src/viewmodel.js';
+import { type Column, Table } from './Table.js';
+
+export interface ListenersPaneProps {
+  /** Filtered, sorted rows, vanished listeners included. */
+  rows: readonly ListenerRow[];
+  width: number;
+  /** Lines available, header included. */
+  height: number;
+  selected: number;
+  scrollTop: number;
+  wide: boolean;
+  noColor: boolean;
+}
+
+function statusText(r: ListenerRow): string {
+  if (r.status === 'gone') return `gone ${r.since === undefined ? '' : formatClock(r.since)}`;
+  if (r.status === 'new') return `new ${r.since === undefined ? '' : formatClock(r.since)}`;
+  return '';
+}
+
+const COLUMNS: Column<ListenerRow>[] = [
+  // Status first: at 20 columns "gone" must still be visible, it is the reason this pane exists.
+  { key: 'status', header: 'Status', get: statusText, width: 13, min: 4, priority: 10 },
+  { key: 'proto', header: 'Proto', get: (r) => r.proto, width: 7, priority: 8 },
+  { key: 'local', header: 'Local Address', get: (r) => r.local, min: 10, width: 28, flex: true, priority: 9 },
+  {
+    key: 'program',
+    header: 'PID/Program',
+    get: (r) => r.program,
+    min: 8,
+    width: 24,
+    flex: true,
+    priority: 7,
+  },
+  { key: 'user', header: 'User', get: (r) => r.user, width: 8, priority: 3 },
+  {
+    key: 'inode',
+    header: 'Inode',
+    get: (r) => (r.inode ? String(r.inode) : '-'),
+    align: 'right',
+    width: 8,
+    priority: 1,
+  },
+];
+
+function rowStyle(r: ListenerRow) {
+  if (r.status === 'gone') return { mark: '-', color: 'red', bold: true };
+  if (r.status === 'new') return { mark: '+', color: 'green' };
+  return undefined;
+}
+
+/** Listening sockets with their owners; vanished ones stay, marked gone with the time, until acknowledged. */
+export function ListenersPane(props: ListenersPaneProps) {
+  return (
+    <Table
+      columns={COLUMNS}
+      rows={props.rows}
+      width={props.width}
+      height={props.height}
+      selected={props.selected}
+      scrollTop={props.scrollTop}
+      wide={props.wide}
+      noColor={props.noColor}
+      rowKey={(r) => r.key}
+      rowStyle={rowStyle}
+    />
+  );
+}

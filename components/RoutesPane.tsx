@@ -1,0 +1,55 @@
+import type { RouteRow } from '../src/viewmodel.js';
+import { type Column, Table } from './Table.js';
+
+export interface RoutesPaneProps {
+  /** Filtered, sorted rows, removed routes included (marked '-'). */
+  rows: readonly RouteRow[];
+  width: number;
+  /** Lines available, header included. */
+  height: number;
+  selected: number;
+  scrollTop: number;
+  wide: boolean;
+  noColor: boolean;
+}
+
+const COLUMNS: Column<RouteRow>[] = [
+  {
+    key: 'destination',
+    header: 'Destination',
+    get: (r) => r.destination,
+    min: 10,
+    width: 30,
+    flex: true,
+    priority: 10,
+  },
+  { key: 'gateway', header: 'Gateway', get: (r) => r.gateway, min: 8, width: 26, flex: true, priority: 9 },
+  { key: 'genmask', header: 'Genmask', get: (r) => r.genmask, width: 15, priority: 5 },
+  { key: 'flags', header: 'Flags', get: (r) => r.flags, width: 5, priority: 6 },
+  { key: 'metric', header: 'Metric', get: (r) => String(r.metric), align: 'right', width: 6, priority: 4 },
+  { key: 'iface', header: 'Iface', get: (r) => r.iface, width: 10, priority: 8 },
+];
+
+function rowStyle(r: RouteRow) {
+  if (r.mark === '+') return { mark: '+', color: 'green' };
+  if (r.mark === '-') return { mark: '-', color: 'red', dim: true };
+  return undefined;
+}
+
+/** IPv4 and IPv6 routes in netstat -r columns; added '+', removed '-'. */
+export function RoutesPane(props: RoutesPaneProps) {
+  return (
+    <Table
+      columns={COLUMNS}
+      rows={props.rows}
+      width={props.width}
+      height={props.height}
+      selected={props.selected}
+      scrollTop={props.scrollTop}
+      wide={props.wide}
+      noColor={props.noColor}
+      rowKey={(r) => r.key}
+      rowStyle={rowStyle}
+    />
+  );
+}

@@ -1,0 +1,89 @@
+import { useMemo } from 'react';
+import type { AnyRow } from '../src/details.js';
+import { type CompiledFilter, parseFilter } from '../src/filter.js';
+import type { LiveView } from '../src/livestore.js';
+import type { NameResolver } from '../src/names.js';
+import type { Pane, UiState } from '../src/uistate.js';
+import type { Toggles } from '../src/viewmodel.js';
+import {
+  connectionRows,
+  counterRows,
+  filterRows,
+  interfaceRows,
+  listenerRows,
+  routeRows,
+  sortConnections,
+  sortCounters,
+  sortInterfaces,
+  sortListeners,
+  sortRoutes,
+} from '../src/viewmodel.js';
+
+export interface PaneRows {
+  /** Filtered and sorted rows of the pane in view. */
+  readonly rows: readonly AnyRow[];
+  /** Rows before filtering. */
+  readonly total: number;
+  /** Parse error of the filter being typed or applied; the last good filter stays in force. */
+  readonly error: string | undefined;
+}
+
+function buildRows(
+  view: LiveView | undefined,
+  pane: Pane,
+  t: Toggles,
+  names: NameResolver,
+): readonly AnyRow[] {
+  if (!view) return [];
+  switch (pane) {
+    case 'connections':
+      return connectionRows(view, t, names);
+    case 'listeners':
+      return listenerRows(view, t, names);
+    case 'routes':
+      return routeRows(view, t, names);
+    case 'interfaces':
+      return interfaceRows(view);
+    case 'stats':
+      return counterRows(view, t);
+  }
+}
+
+function sortRows(rows: readonly AnyRow[], pane: Pane, key: string, reverse: boolean): readonly AnyRow[] {
+  switch (pane) {
+    case 'connections':
+      return sortConnections(rows as never, key, reverse);
+    case 'listeners':
+      return sortListeners(rows as never, key, reverse);
+    case 'routes':
+      return sortRoutes(rows as never, key, reverse);
+    case 'interfaces':
+      return sortInterfaces(rows as never, key, reverse);
+    case 'stats':
+      return sortCounters(rows as never, key, reverse);
+  }
+}
+
+/**
+ * Rows for the pane in view. Three memo stages so a key press does only the work it must: rows are built
+ * once per sample (or toggle), filtering once per filter change, sorting once per sort change.
+ */
+export function usePaneRows(view: LiveView | undefined, ui: UiState, names: NameResolver): PaneRows {
+  const { pane, numeric, showUnix, hideZero, changedOnly } = ui;
+  const built = useMemo(
+    () => buildRows(view, pane, { numeric, showUnix, hideZero, changedOnly }, names),
+    [view, pane, numeric, showUnix, hideZero, changedOnly, names],
+  );
+  const typed = ui.editing ?? ui.filters[pane];
+  const { filter, error } = useMemo(() => {
+    const parsed = parseFilter(typed);
+    if (parsed.ok) return { filter: parsed.filter as CompiledFilter | undefined, error: undefined };
+    // Keep the last good (applied) filter while the typed one is invalid.
+    const applied = parseFilter(ui.filters[pane]);
+    return { filter: applied.ok ? applied.filter : undefined, error: parsed.error };
+  }, [typed, ui.filters, pane]);
+  const filtered = useMemo(() => filterRows(built, filter), [built, filter]);
+  const { key, reverse } = ui.sort[pane];
+  const rows = useMemo(() => sortRows(filtered, pane, key, reverse), [filtered, pane, key, reverse]);
+  return { rows, total: built.length, error };
+}

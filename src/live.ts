@@ -1,0 +1,60 @@
+// Starts the live view: alternate screen, sampler, store, Ink. Loaded with a dynamic import by main.ts,
+// so Ink and React never load for --once. Written with createElement to keep JSX out of src/.
+import { render } from 'ink';
+import { createElement } from 'react';
+import { App } from '../components/App.js';
+import { LiveStore } from './livestore.js';
+import { NameResolver } from './names.js';
+import type { Options } from './options.js';
+import type { HostReader } from './reader.js';
+import { Sampler } from './sampler.js';
+import { enterFullscreen, installRestore } from './terminal.js';
+
+export async function runLive(o: Options, reader: HostReader): Promise<void> {
+  const stdout = process.stdout;
+  const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
+  const sampler = new Sampler({ reader, intervalMs: o.intervalMs });
+  const store = new LiveStore(sampler, {
+    onVanished: () => {
+      if (o.bell) stdout.write('\x07');
+    },
+  });
+  const detach = store.attach();
+
+  enterFullscreen(stdout);
+  let ink: ReturnType<typeof render> | undefined;
+  // On a signal or crash: stop sampling and unmount Ink while still on the alternate screen, so Ink's
+  // own exit handler does not draw a last frame onto the user's shell afterwards.
+  const guard = installRestore({
+    stdout,
+    stdin: process.stdin,
+    onExit: () => {
+      sampler.stop();
+      ink?.unmount();
+    },
+  });
+  ink = render(
+    createElement(App, { store, names: new NameResolver(reader), intervalMs: o.intervalMs, noColor }),
+    {
+      stdout,
+      stdin: process.stdin,
+      exitOnCtrlC: false, // Ctrl-C is a key in raw mode; the keymap quits on it and the terminal is restored
+      patchConsole: false,
+      maxFps: 30,
+      incrementalRendering: true,
+    },
+  );
+  // First frame first, then the first sample (it can take tens of ms on a busy host).
+  setImmediate(() => {
+    sampler.tick();
+    sampler.start();
+  });
+  try {
+    await ink.waitUntilExit();
+  } finally {
+    sampler.stop();
+    detach();
+    guard.restore();
+    guard.dispose();
+  }
+}

@@ -1,0 +1,369 @@
+// UI state of the live view as a pure reducer, and the one keymap that turns keys into actions.
+// The help overlay prints KEYMAP, so what the help says is what the keys do.
+
+export const PANES = ['connections', 'listeners', 'routes', 'interfaces', 'stats'] as const;
+export type Pane = (typeof PANES)[number];
+
+export const PANE_TITLES: Record<Pane, string> = {
+  connections: 'Connections',
+  listeners: 'Listeners',
+  routes: 'Routes',
+  interfaces: 'Interfaces',
+  stats: 'Stats',
+};
+
+/** Sortable columns per pane, in the order `s` cycles through them. The first is the default. */
+export const SORT_KEYS: Record<Pane, readonly string[]> = {
+  connections: ['proto', 'local', 'remote', 'state', 'pid', 'recvQ', 'sendQ', 'age'],
+  listeners: ['proto', 'local', 'pid', 'status'],
+  routes: ['destination', 'gateway', 'metric', 'iface'],
+  interfaces: ['name', 'rx', 'tx', 'errors'],
+  stats: ['group', 'name', 'value', 'rate'],
+};
+
+export interface UiState {
+  readonly pane: Pane;
+  /** Applied filter text per pane (the filter applies to the pane in view). */
+  readonly filters: Readonly<Record<Pane, string>>;
+  /** Filter line being edited, or undefined when closed. */
+  readonly editing: string | undefined;
+  readonly selected: Readonly<Record<Pane, number>>;
+  readonly scrollTop: Readonly<Record<Pane, number>>;
+  readonly sort: Readonly<Record<Pane, { key: string; reverse: boolean }>>;
+  readonly paused: boolean;
+  readonly wide: boolean;
+  readonly numeric: boolean;
+  readonly showUnix: boolean;
+  readonly hideZero: boolean;
+  readonly changedOnly: boolean;
+  readonly bits: boolean;
+  readonly help: boolean;
+  readonly details: boolean;
+  /** Bumped by `a`: listeners gone before this are acknowledged (the store drops them). */
+  readonly ackSeq: number;
+  readonly quit: boolean;
+}
+
+function perPane<T>(make: (p: Pane) => T): Record<Pane, T> {
+  return Object.fromEntries(PANES.map((p) => [p, make(p)])) as Record<Pane, T>;
+}
+
+export function initialUiState(overrides: Partial<UiState> = {}): UiState {
+  return {
+    pane: 'connections',
+    filters: perPane(() => ''),
+    editing: undefined,
+    selected: perPane(() => 0),
+    scrollTop: perPane(() => 0),
+    sort: perPane((p) => ({ key: SORT_KEYS[p][0]!, reverse: false })),
+    paused: false,
+    wide: false,
+    numeric: false,
+    showUnix: false,
+    hideZero: false,
+    changedOnly: false,
+    bits: false,
+    help: false,
+    details: false,
+    ackSeq: 0,
+    quit: false,
+    ...overrides,
+  };
+}
+
+export type Action =
+  | { type: 'quit' }
+  | { type: 'pane'; pane: Pane }
+  | { type: 'nextPane' }
+  | { type: 'prevPane' }
+  | { type: 'help' }
+  | { type: 'closeOverlay' }
+  | { type: 'filterOpen' }
+  | { type: 'filterInput'; text: string }
+  | { type: 'filterBackspace' }
+  | { type: 'filterApply' }
+  | { type: 'filterCancel' }
+  | { type: 'move'; delta: number; total: number; page: number }
+  | { type: 'home' }
+  | { type: 'end'; total: number; page: number }
+  | { type: 'scrollTo'; scrollTop: number }
+  | { type: 'sortNext' }
+  | { type: 'sortReverse' }
+  | { type: 'togglePause' }
+  | { type: 'toggleNumeric' }
+  | { type: 'toggleWide' }
+  | { type: 'toggleUnix' }
+  | { type: 'toggleZero' }
+  | { type: 'toggleChanged' }
+  | { type: 'toggleBits' }
+  | { type: 'details' }
+  | { type: 'ack' };
+
+function setFor<T>(record: Readonly<Record<Pane, T>>, pane: Pane, value: T): Record<Pane, T> {
+  return { ...record, [pane]: value };
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, n));
+}
+
+/** Keep the selected row inside the window [scrollTop, scrollTop + page). */
+function follow(selected: number, scrollTop: number, page: number): number {
+  if (page <= 0) return selected;
+  if (selected < scrollTop) return selected;
+  if (selected >= scrollTop + page) return selected - page + 1;
+  return scrollTop;
+}
+
+export function reduce(state: UiState, action: Action): UiState {
+  const pane = state.pane;
+  switch (action.type) {
+    case 'quit':
+      return { ...state, quit: true };
+    case 'pane':
+      return { ...state, pane: action.pane, details: false };
+    case 'nextPane':
+      return { ...state, pane: PANES[(PANES.indexOf(pane) + 1) % PANES.length]!, details: false };
+    case 'prevPane':
+      return {
+        ...state,
+        pane: PANES[(PANES.indexOf(pane) + PANES.length - 1) % PANES.length]!,
+        details: false,
+      };
+    case 'help':
+      return { ...state, help: !state.help };
+    case 'closeOverlay':
+      return { ...state, help: false, details: false };
+    case 'filterOpen':
+      return { ...state, editing: state.filters[pane], help: false };
+    case 'filterInput':
+      return state.editing === undefined ? state : { ...state, editing: state.editing + action.text };
+    case 'filterBackspace':
+      return state.editing === undefined ? state : { ...state, editing: state.editing.slice(0, -1) };
+    case 'filterApply':
+      if (state.editing === undefined) return state;
+      return {
+        ...state,
+        filters: setFor(state.filters, pane, state.editing.trim()),
+        editing: undefined,
+        selected: setFor(state.selected, pane, 0),
+        scrollTop: setFor(state.scrollTop, pane, 0),
+      };
+    case 'filterCancel':
+      // Esc clears the filter (htop's habit), whether the line is open or not.
+      return {
+        ...state,
+        filters: setFor(state.filters, pane, ''),
+        editing: undefined,
+        selected: setFor(state.selected, pane, 0),
+        scrollTop: setFor(state.scrollTop, pane, 0),
+      };
+    case 'move': {
+      const max = Math.max(0, action.total - 1);
+      const selected = clamp(state.selected[pane] + action.delta, 0, max);
+      return {
+        ...state,
+        selected: setFor(state.selected, pane, selected),
+        scrollTop: setFor(state.scrollTop, pane, follow(selected, state.scrollTop[pane], action.page)),
+      };
+    }
+    case 'home':
+      return {
+        ...state,
+        selected: setFor(state.selected, pane, 0),
+        scrollTop: setFor(state.scrollTop, pane, 0),
+      };
+    case 'end': {
+      const selected = Math.max(0, action.total - 1);
+      return {
+        ...state,
+        selected: setFor(state.selected, pane, selected),
+        scrollTop: setFor(state.scrollTop, pane, Math.max(0, action.total - action.page)),
+      };
+    }
+    case 'scrollTo':
+      return { ...state, scrollTop: setFor(state.scrollTop, pane, Math.max(0, action.scrollTop)) };
+    case 'sortNext': {
+      const keys = SORT_KEYS[pane];
+      const current = keys.indexOf(state.sort[pane].key);
+      return {
+        ...state,
+        sort: setFor(state.sort, pane, { key: keys[(current + 1) % keys.length]!, reverse: false }),
+      };
+    }
+    case 'sortReverse':
+      return {
+        ...state,
+        sort: setFor(state.sort, pane, { ...state.sort[pane], reverse: !state.sort[pane].reverse }),
+      };
+    case 'togglePause':
+      return { ...state, paused: !state.paused };
+    case 'toggleNumeric':
+      return { ...state, numeric: !state.numeric };
+    case 'toggleWide':
+      return { ...state, wide: !state.wide };
+    case 'toggleUnix':
+      return { ...state, showUnix: !state.showUnix };
+    case 'toggleZero':
+      return { ...state, hideZero: !state.hideZero };
+    case 'toggleChanged':
+      return { ...state, changedOnly: !state.changedOnly };
+    case 'toggleBits':
+      return { ...state, bits: !state.bits };
+    case 'details':
+      return { ...state, details: !state.details, help: false };
+    case 'ack':
+      return { ...state, ackSeq: state.ackSeq + 1 };
+  }
+}
+
+/** A key as Ink's useInput reports it, reduced to what the keymap needs. */
+export interface KeyPress {
+  readonly input: string;
+  readonly ctrl?: boolean;
+  readonly shift?: boolean;
+  readonly tab?: boolean;
+  readonly escape?: boolean;
+  readonly return?: boolean;
+  readonly backspace?: boolean;
+  readonly delete?: boolean;
+  readonly upArrow?: boolean;
+  readonly downArrow?: boolean;
+  readonly pageUp?: boolean;
+  readonly pageDown?: boolean;
+  readonly home?: boolean;
+  readonly end?: boolean;
+}
+
+/** Context the keymap needs to build movement actions. */
+export interface KeyContext {
+  readonly total: number;
+  readonly page: number;
+}
+
+export interface KeyBinding {
+  /** What the help overlay shows. */
+  readonly keys: string;
+  readonly help: string;
+  readonly match: (k: KeyPress) => boolean;
+  readonly action: (ctx: KeyContext, state: UiState) => Action;
+}
+
+const is = (ch: string) => (k: KeyPress) => k.input === ch && !k.ctrl;
+
+export const KEYMAP: readonly KeyBinding[] = [
+  {
+    keys: 'q  Ctrl-C',
+    help: 'quit',
+    match: (k) => is('q')(k) || (k.ctrl === true && k.input === 'c'),
+    action: () => ({ type: 'quit' }),
+  },
+  { keys: '?', help: 'this help', match: is('?'), action: () => ({ type: 'help' }) },
+  ...(['1', '2', '3', '4', '5'] as const).map(
+    (n, i): KeyBinding => ({
+      keys: n,
+      help: `${PANE_TITLES[PANES[i]!]} pane`,
+      match: is(n),
+      action: () => ({ type: 'pane', pane: PANES[i]! }),
+    }),
+  ),
+  {
+    keys: 'Tab  Shift-Tab',
+    help: 'next / previous pane',
+    match: (k) => k.tab === true,
+    action: () => ({ type: 'nextPane' }),
+  },
+  {
+    keys: '/',
+    help: 'filter (Enter applies, Esc clears)',
+    match: is('/'),
+    action: () => ({ type: 'filterOpen' }),
+  },
+  {
+    keys: 'Esc',
+    help: 'clear filter / close overlay',
+    match: (k) => k.escape === true,
+    action: (_c, s) => (s.help || s.details ? { type: 'closeOverlay' } : { type: 'filterCancel' }),
+  },
+  {
+    keys: '↑ k',
+    help: 'move up',
+    match: (k) => k.upArrow === true || is('k')(k),
+    action: (c) => ({ type: 'move', delta: -1, ...c }),
+  },
+  {
+    keys: '↓ j',
+    help: 'move down',
+    match: (k) => k.downArrow === true || is('j')(k),
+    action: (c) => ({ type: 'move', delta: 1, ...c }),
+  },
+  {
+    keys: 'PgUp PgDn',
+    help: 'page up / down',
+    match: (k) => k.pageUp === true || k.pageDown === true,
+    action: (c) => ({ type: 'move', delta: 0, ...c }),
+  },
+  {
+    keys: 'Home g',
+    help: 'first row',
+    match: (k) => k.home === true || is('g')(k),
+    action: () => ({ type: 'home' }),
+  },
+  {
+    keys: 'End G',
+    help: 'last row',
+    match: (k) => k.end === true || is('G')(k),
+    action: (c) => ({ type: 'end', ...c }),
+  },
+  { keys: 's', help: 'cycle sort column', match: is('s'), action: () => ({ type: 'sortNext' }) },
+  { keys: 'S', help: 'reverse sort', match: is('S'), action: () => ({ type: 'sortReverse' }) },
+  {
+    keys: 'Space p',
+    help: 'pause display (sampling goes on)',
+    match: (k) => is(' ')(k) || is('p')(k),
+    action: () => ({ type: 'togglePause' }),
+  },
+  { keys: 'n', help: 'numeric / resolved names', match: is('n'), action: () => ({ type: 'toggleNumeric' }) },
+  { keys: 'W', help: 'wide: no truncation', match: is('W'), action: () => ({ type: 'toggleWide' }) },
+  {
+    keys: 'x',
+    help: 'show unix sockets (Connections, Listeners)',
+    match: is('x'),
+    action: () => ({ type: 'toggleUnix' }),
+  },
+  { keys: 'a', help: 'acknowledge vanished listeners', match: is('a'), action: () => ({ type: 'ack' }) },
+  { keys: 'z', help: 'hide zero counters (Stats)', match: is('z'), action: () => ({ type: 'toggleZero' }) },
+  {
+    keys: 'c',
+    help: 'only changed counters (Stats)',
+    match: is('c'),
+    action: () => ({ type: 'toggleChanged' }),
+  },
+  { keys: 'b', help: 'bits / bytes per second', match: is('b'), action: () => ({ type: 'toggleBits' }) },
+  {
+    keys: 'Enter',
+    help: 'details of the selected row',
+    match: (k) => k.return === true,
+    action: () => ({ type: 'details' }),
+  },
+];
+
+/**
+ * Map a key press to an action. While the filter line is open it takes the keys first (typing `q` there
+ * types a q); Ctrl-C always quits.
+ */
+export function keyToAction(k: KeyPress, state: UiState, ctx: KeyContext): Action | undefined {
+  if (k.ctrl && k.input === 'c') return { type: 'quit' };
+  if (state.editing !== undefined) {
+    if (k.return) return { type: 'filterApply' };
+    if (k.escape) return { type: 'filterCancel' };
+    if (k.backspace || k.delete) return { type: 'filterBackspace' };
+    if (k.ctrl || k.tab || k.upArrow || k.downArrow) return undefined;
+    return k.input ? { type: 'filterInput', text: k.input } : undefined;
+  }
+  if (k.tab && k.shift) return { type: 'prevPane' };
+  if (k.pageUp) return { type: 'move', delta: -Math.max(1, ctx.page), ...ctx };
+  if (k.pageDown) return { type: 'move', delta: Math.max(1, ctx.page), ...ctx };
+  for (const binding of KEYMAP) if (binding.match(k)) return binding.action(ctx, state);
+  return undefined;
+}

@@ -1,0 +1,543 @@
+// LiveView (+ UI toggles) → plain rows for each pane. Pure functions: the components only lay rows out.
+// Row building runs once per sample (memoised by the hooks); filtering and sorting run per key press
+// over prepared rows, so they stay cheap at 20,000 rows.
+import { counterDescription, isTroubleCounter } from './counters.js';
+import {
+  type CounterChange,
+  type DevField,
+  interfaceKey,
+  isListener,
+  listenerKey,
+  socketKey,
+} from './diff.js';
+import { escapeControl } from './escape.js';
+import type { CompiledFilter, FilterSubject } from './filter.js';
+import { formatDuration } from './format.js';
+import type { LiveView, RateHistory } from './livestore.js';
+import type { NameResolver } from './names.js';
+import { routeFlagsText } from './proc/route.js';
+import { netstatIfaceFlags } from './proc/sysnet.js';
+import type { InetProto, InetSocket, ProcessInfo, Route, Socket } from './types.js';
+
+/** A gutter mark, always shown as text: '+' opened/added, '-' closed/removed, '~' state changed, ' ' none. */
+export type Mark = '+' | '-' | '~' | ' ';
+
+interface RowBase {
+  readonly key: string;
+  readonly subject: FilterSubject;
+}
+
+export interface ConnectionRow extends RowBase {
+  readonly socket: Socket;
+  readonly owners: readonly ProcessInfo[];
+  readonly proto: string;
+  readonly recvQ: number;
+  readonly sendQ: number;
+  readonly local: string;
+  readonly remote: string;
+  readonly state: string;
+  /** "pid/command" of the first owner (+N when several), '-' when unknown. */
+  readonly program: string;
+  readonly user: string;
+  readonly inode: number;
+  readonly timer: string;
+  readonly mark: Mark;
+  /** Wall ms when first seen; undefined when it predates netwatch. */
+  readonly firstSeen: number | undefined;
+}
+
+export type ListenerStatus = 'new' | 'gone' | '';
+
+export interface ListenerRow extends RowBase {
+  readonly socket: Socket;
+  readonly owners: readonly ProcessInfo[];
+  readonly proto: string;
+  readonly local: string;
+  readonly program: string;
+  readonly user: string;
+  readonly inode: number;
+  readonly status: ListenerStatus;
+  /** For 'gone': when it vanished; for 'new': when it appeared. */
+  readonly since: number | undefined;
+}
+
+export interface RouteRow extends RowBase {
+  readonly route: Route;
+  readonly family: 4 | 6;
+  readonly destination: string;
+  readonly gateway: string;
+  /** IPv4 dotted mask, IPv6 "/64". */
+  readonly genmask: string;
+  readonly flags: string;
+  readonly metric: number;
+  readonly iface: string;
+  readonly mark: Mark;
+}
+
+export interface InterfaceRow extends RowBase {
+  readonly name: string;
+  readonly mtu: number | undefined;
+  readonly flags: string;
+  readonly operstate: string;
+  readonly rxOk: bigint;
+  readonly rxErr: bigint;
+  readonly rxDrp: bigint;
+  readonly rxOvr: bigint;
+  readonly txOk: bigint;
+  readonly txErr: bigint;
+  readonly txDrp: bigint;
+  readonly txOvr: bigint;
+  /** Per-second rates; undefined on the first sample, after a reset, and for a new interface. */
+  readonly rxBytesRate: number | undefined;
+  readonly txBytesRate: number | undefined;
+  readonly rxPacketsRate: number | undefined;
+  readonly txPacketsRate: number | undefined;
+  readonly errorsRate: number | undefined;
+  readonly dropsRate: number | undefined;
+  readonly history: RateHistory;
+}
+
+export interface CounterRow extends RowBase {
+  readonly group: string;
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly value: bigint;
+  readonly delta: bigint | undefined;
+  readonly rate: number | undefined;
+  readonly reset: boolean;
+  readonly gauge: boolean;
+  /** A trouble counter (retransmits, drops, errors...). */
+  readonly trouble: boolean;
+  /** A trouble counter that went up this tick: highlight it. */
+  readonly climbing: boolean;
+}
+
+export interface Toggles {
+  readonly numeric: boolean;
+  readonly showUnix: boolean;
+  readonly hideZero: boolean;
+  readonly changedOnly: boolean;
+}
+
+const NO_OWNERS: readonly ProcessInfo[] = [];
+
+/** "addr:port" for the live view; IPv6 in brackets ([::1]:22) as ss prints it, names from files unless numeric. */
+export function formatEndpointLive(
+  address: string,
+  port: number,
+  proto: string,
+  numeric: boolean,
+  names: NameResolver | undefined,
+): string {
+  const host = (!numeric && names?.host(address)) || address;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let service = port === 0 ? '*' : String(port);
+  if (!numeric && port !== 0 && names && !proto.startsWith('raw') && proto !== 'unix') {
+    service = names.service(port, proto.startsWith('tcp') ? 'tcp' : 'udp') ?? service;
+  }
+  return escapeControl(`${shownHost}:${service}`);
+}
+
+export function programText(owners: readonly ProcessInfo[]): string {
+  const first = owners[0];
+  if (!first) return '-';
+  const more = owners.length > 1 ? ` +${owners.length - 1}` : '';
+  return escapeControl(`${first.pid}/${first.command}`) + more;
+}
+
+function userText(uid: number, owners: readonly ProcessInfo[], numeric: boolean): string {
+  const named = owners.find((p) => p.uid === uid)?.user;
+  return numeric || !named ? String(uid) : escapeControl(named);
+}
+
+function timerText(s: InetSocket): string {
+  if (s.timerActive === 0) return 'off';
+  const names = ['off', 'on', 'keepalive', 'timewait', 'probe'];
+  const name = names[s.timerActive] ?? `unkn-${s.timerActive}`;
+  return `${name} ${formatDuration(Math.max(0, s.timerExpires) * 10)}`;
+}
+
+function socketSubject(s: Socket, owners: readonly ProcessInfo[], text: string[]): FilterSubject {
+  const pids = owners.map((p) => p.pid);
+  const commands = owners.map((p) => p.command);
+  const users = owners.map((p) => p.user ?? String(p.uid));
+  if (s.kind === 'unix') return { proto: 'unix', state: s.state, pids, commands, users, text };
+  return {
+    proto: s.proto,
+    localAddress: s.local.address,
+    localPort: s.local.port,
+    remoteAddress: s.remote.address,
+    remotePort: s.remote.port,
+    state: s.state,
+    pids,
+    commands,
+    users,
+    text,
+  };
+}
+
+function connectionRow(
+  s: Socket,
+  owners: readonly ProcessInfo[],
+  mark: Mark,
+  firstSeen: number | undefined,
+  t: Toggles,
+  names: NameResolver | undefined,
+): ConnectionRow {
+  const program = programText(owners);
+  if (s.kind === 'unix') {
+    const local = escapeControl(s.path) || '*';
+    const state = s.state || 'UNCONN';
+    const text = ['unix', s.type, local, state, program, String(s.inode)];
+    return {
+      key: socketKey(s),
+      socket: s,
+      owners,
+      proto: `unix/${s.type.toLowerCase()}`,
+      recvQ: 0,
+      sendQ: 0,
+      local,
+      remote: '*',
+      state,
+      program,
+      user: owners[0]?.user ?? (owners[0] ? String(owners[0].uid) : '-'),
+      inode: s.inode,
+      timer: '',
+      mark,
+      firstSeen,
+      subject: socketSubject(s, owners, text),
+    };
+  }
+  const local = formatEndpointLive(s.local.address, s.local.port, s.proto, t.numeric, names);
+  const remote = formatEndpointLive(s.remote.address, s.remote.port, s.proto, t.numeric, names);
+  const user = userText(s.uid, owners, t.numeric);
+  // Numeric forms are searchable even when names are shown, so `/8080` finds "http-alt".
+  const text = [
+    s.proto,
+    local,
+    remote,
+    s.state,
+    program,
+    user,
+    `${s.local.port}`,
+    `${s.remote.port}`,
+    String(s.inode),
+  ];
+  return {
+    key: socketKey(s),
+    socket: s,
+    owners,
+    proto: s.proto,
+    recvQ: s.recvQ,
+    sendQ: s.sendQ,
+    local,
+    remote,
+    state: s.state,
+    program,
+    user,
+    inode: s.inode,
+    timer: timerText(s),
+    mark,
+    firstSeen,
+    subject: socketSubject(s, owners, text),
+  };
+}
+
+/** Every inet socket (and unix ones when toggled), plus sockets closed in the last ticks marked '-'. */
+export function connectionRows(view: LiveView, t: Toggles, names?: NameResolver): ConnectionRow[] {
+  const { snapshot, diff } = view;
+  const opened = new Set(diff?.opened.map(socketKey));
+  const changed = new Set(diff?.changed.map((c) => socketKey(c.after)));
+  const rows: ConnectionRow[] = [];
+  for (const s of snapshot.sockets) {
+    if (s.kind === 'unix' && !t.showUnix) continue;
+    const key = socketKey(s);
+    const owners = (s.inode !== 0 && snapshot.owners.get(s.inode)) || NO_OWNERS;
+    const mark: Mark = opened.has(key) ? '+' : changed.has(key) ? '~' : ' ';
+    rows.push(connectionRow(s, owners, mark, view.firstSeen(key), t, names));
+  }
+  for (const c of view.closed) {
+    if (c.socket.kind === 'unix' && !t.showUnix) continue;
+    rows.push(connectionRow(c.socket, c.owners, '-', undefined, t, names));
+  }
+  return rows;
+}
+
+/** Current listeners, plus vanished ones (status 'gone') until acknowledged. */
+export function listenerRows(view: LiveView, t: Toggles, names?: NameResolver): ListenerRow[] {
+  const { snapshot } = view;
+  const rows: ListenerRow[] = [];
+  const seen = new Set<string>();
+  const make = (
+    s: Socket,
+    owners: readonly ProcessInfo[],
+    status: ListenerStatus,
+    since: number | undefined,
+  ) => {
+    const key = listenerKey(s);
+    const local =
+      s.kind === 'unix'
+        ? escapeControl(s.path) || `#${s.inode}`
+        : formatEndpointLive(s.local.address, s.local.port, s.proto, t.numeric, names);
+    const proto = s.kind === 'unix' ? `unix/${s.type.toLowerCase()}` : s.proto;
+    const program = programText(owners);
+    const user = s.kind === 'unix' ? (owners[0]?.user ?? '-') : userText(s.uid, owners, t.numeric);
+    const text = [proto, local, program, user, status, String(s.inode)];
+    if (s.kind === 'inet') text.push(String(s.local.port));
+    rows.push({
+      key: `${key} ${status}`,
+      socket: s,
+      owners,
+      proto,
+      local,
+      program,
+      user,
+      inode: s.inode,
+      status,
+      since,
+      subject: socketSubject(s, owners, text),
+    });
+  };
+  for (const s of snapshot.sockets) {
+    if (!isListener(s) || (s.kind === 'unix' && !t.showUnix)) continue;
+    const key = listenerKey(s);
+    if (seen.has(`${key} ${s.inode}`)) continue;
+    seen.add(`${key} ${s.inode}`);
+    const appeared = view.appeared.get(key);
+    make(
+      s,
+      (s.inode !== 0 && snapshot.owners.get(s.inode)) || NO_OWNERS,
+      appeared !== undefined ? 'new' : '',
+      appeared,
+    );
+  }
+  for (const g of view.gone) {
+    if (g.socket.kind === 'unix' && !t.showUnix) continue;
+    make(g.socket, g.owners, 'gone', g.vanishedAt);
+  }
+  return rows;
+}
+
+function routeRow(r: Route, mark: Mark, t: Toggles, names: NameResolver | undefined): RouteRow {
+  const resolve = (a: string) => (!t.numeric && names?.host(a)) || a;
+  const isDefault = r.prefixLength === 0;
+  const destination = !t.numeric && isDefault ? 'default' : resolve(r.destination);
+  const gateway = resolve(r.gateway);
+  const genmask = r.family === 4 ? r.genmask : `/${r.prefixLength}`;
+  const flags = routeFlagsText(r.flags, r.family);
+  const iface = escapeControl(r.iface);
+  return {
+    key: `${r.family} ${r.destination}/${r.prefixLength} ${r.gateway} ${r.iface} ${r.metric} ${mark === '-' ? 'removed' : ''}`,
+    route: r,
+    family: r.family,
+    destination: r.family === 6 && !isDefault ? `${destination}/${r.prefixLength}` : destination,
+    gateway,
+    genmask,
+    flags,
+    metric: r.metric,
+    iface,
+    mark,
+    subject: {
+      proto: r.family === 4 ? 'ipv4' : 'ipv6',
+      localAddress: r.destination,
+      remoteAddress: r.gateway,
+      text: [destination, gateway, genmask, flags, String(r.metric), iface, r.destination, r.gateway],
+    },
+  };
+}
+
+export function routeRows(view: LiveView, t: Toggles, names?: NameResolver): RouteRow[] {
+  const added = new Set(view.diff?.routesAdded);
+  const rows = view.snapshot.routes.map((r) => routeRow(r, added.has(r) ? '+' : ' ', t, names));
+  for (const r of view.removedRoutes) rows.push(routeRow(r.route, '-', t, names));
+  return rows;
+}
+
+const EMPTY_HISTORY: RateHistory = { rx: [], tx: [] };
+
+function sumRates(
+  counters: ReadonlyMap<DevField, CounterChange> | undefined,
+  fields: DevField[],
+): number | undefined {
+  if (!counters) return undefined;
+  let total = 0;
+  for (const f of fields) {
+    const rate = counters.get(f)?.rate;
+    if (rate === undefined) return undefined;
+    total += rate;
+  }
+  return total;
+}
+
+export function interfaceRows(view: LiveView): InterfaceRow[] {
+  return view.snapshot.interfaces.map((i) => {
+    const key = interfaceKey(i);
+    const d = view.diff?.interfaces.get(key);
+    const rate = (f: DevField) => d?.counters.get(f)?.rate;
+    const name = escapeControl(i.name);
+    const flags = netstatIfaceFlags(i.flags ?? 0, i.operstate);
+    return {
+      key,
+      name,
+      mtu: i.mtu,
+      flags,
+      operstate: i.operstate ?? '',
+      rxOk: i.rxPackets,
+      rxErr: i.rxErrs,
+      rxDrp: i.rxDrop,
+      rxOvr: i.rxFifo,
+      txOk: i.txPackets,
+      txErr: i.txErrs,
+      txDrp: i.txDrop,
+      txOvr: i.txFifo,
+      rxBytesRate: rate('rxBytes'),
+      txBytesRate: rate('txBytes'),
+      rxPacketsRate: rate('rxPackets'),
+      txPacketsRate: rate('txPackets'),
+      errorsRate: sumRates(d?.counters, ['rxErrs', 'txErrs']),
+      dropsRate: sumRates(d?.counters, ['rxDrop', 'txDrop']),
+      history: view.history.get(key) ?? EMPTY_HISTORY,
+      subject: { proto: 'iface', text: [name, flags, i.operstate ?? ''] },
+    };
+  });
+}
+
+export function counterRows(view: LiveView, t: Toggles): CounterRow[] {
+  const rows: CounterRow[] = [];
+  for (const [group, values] of view.snapshot.counters) {
+    const changes = view.diff?.counters.get(group);
+    for (const [name, value] of values) {
+      const c = changes?.get(name);
+      const delta = c?.delta;
+      if (t.hideZero && value === 0n) continue;
+      if (t.changedOnly && !(delta !== undefined && delta !== 0n)) continue;
+      const trouble = isTroubleCounter(group, name);
+      const description = counterDescription(group, name);
+      rows.push({
+        key: `${group}.${name}`,
+        group,
+        name,
+        description,
+        value,
+        delta,
+        rate: c?.rate,
+        reset: c?.reset ?? false,
+        gauge: c?.gauge ?? false,
+        trouble,
+        climbing: trouble && delta !== undefined && delta > 0n,
+        subject: { proto: group.toLowerCase(), text: [group, name, `${group}${name}`, description ?? ''] },
+      });
+    }
+  }
+  return rows;
+}
+
+export function filterRows<R extends RowBase>(
+  rows: readonly R[],
+  filter: CompiledFilter | undefined,
+): readonly R[] {
+  if (!filter || filter.terms.length === 0) return rows;
+  return rows.filter((r) => filter.matches(r.subject));
+}
+
+// ---- sorting ---------------------------------------------------------------------------------------
+
+function compareAddr(a: Socket, b: Socket, side: 'local' | 'remote'): number {
+  if (a.kind === 'unix' || b.kind === 'unix') {
+    return (a.kind === 'unix' ? a.path : '').localeCompare(b.kind === 'unix' ? b.path : '');
+  }
+  const x = a[side];
+  const y = b[side];
+  return x.address.localeCompare(y.address, 'en', { numeric: true }) || x.port - y.port;
+}
+
+const PROTO_ORDER = new Map<string, number>(
+  (['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] satisfies InetProto[]).map((p, i) => [
+    p,
+    i,
+  ]),
+);
+function protoRank(p: string): number {
+  return PROTO_ORDER.get(p) ?? 100;
+}
+
+type Comparator<R> = (a: R, b: R) => number;
+
+const CONNECTION_SORT: Record<string, Comparator<ConnectionRow>> = {
+  proto: (a, b) => protoRank(a.proto) - protoRank(b.proto) || compareAddr(a.socket, b.socket, 'local'),
+  local: (a, b) => compareAddr(a.socket, b.socket, 'local'),
+  remote: (a, b) => compareAddr(a.socket, b.socket, 'remote'),
+  state: (a, b) => a.state.localeCompare(b.state),
+  pid: (a, b) =>
+    (a.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER) - (b.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER),
+  recvQ: (a, b) => b.recvQ - a.recvQ,
+  sendQ: (a, b) => b.sendQ - a.sendQ,
+  age: (a, b) => (b.firstSeen ?? 0) - (a.firstSeen ?? 0),
+};
+
+const LISTENER_SORT: Record<string, Comparator<ListenerRow>> = {
+  proto: (a, b) => protoRank(a.proto) - protoRank(b.proto) || compareAddr(a.socket, b.socket, 'local'),
+  local: (a, b) => compareAddr(a.socket, b.socket, 'local'),
+  pid: (a, b) =>
+    (a.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER) - (b.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER),
+  status: (a, b) => statusRank(a.status) - statusRank(b.status),
+};
+function statusRank(s: ListenerStatus): number {
+  return s === 'gone' ? 0 : s === 'new' ? 1 : 2;
+}
+
+const ROUTE_SORT: Record<string, Comparator<RouteRow>> = {
+  destination: (a, b) =>
+    a.family - b.family || a.route.destination.localeCompare(b.route.destination, 'en', { numeric: true }),
+  gateway: (a, b) => a.gateway.localeCompare(b.gateway, 'en', { numeric: true }),
+  metric: (a, b) => a.metric - b.metric,
+  iface: (a, b) => a.iface.localeCompare(b.iface, 'en', { numeric: true }),
+};
+
+const IFACE_SORT: Record<string, Comparator<InterfaceRow>> = {
+  name: (a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }),
+  rx: (a, b) => (b.rxBytesRate ?? -1) - (a.rxBytesRate ?? -1),
+  tx: (a, b) => (b.txBytesRate ?? -1) - (a.txBytesRate ?? -1),
+  errors: (a, b) => (b.errorsRate ?? -1) + (b.dropsRate ?? 0) - ((a.errorsRate ?? -1) + (a.dropsRate ?? 0)),
+};
+
+const COUNTER_SORT: Record<string, Comparator<CounterRow>> = {
+  group: () => 0, // snapshot order: netstat -s order
+  name: (a, b) => a.name.localeCompare(b.name),
+  value: (a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : 0),
+  rate: (a, b) => (b.rate ?? -1) - (a.rate ?? -1),
+};
+
+function sorted<R>(
+  rows: readonly R[],
+  table: Record<string, Comparator<R>>,
+  key: string,
+  reverse: boolean,
+): readonly R[] {
+  const cmp = table[key];
+  if (!cmp) return rows;
+  // Array.prototype.sort is stable, so equal keys keep kernel order.
+  const out = rows.slice().sort(cmp);
+  return reverse ? out.reverse() : out;
+}
+
+export const sortConnections = (rows: readonly ConnectionRow[], key: string, reverse: boolean) =>
+  sorted(rows, CONNECTION_SORT, key, reverse);
+export const sortListeners = (rows: readonly ListenerRow[], key: string, reverse: boolean) =>
+  sorted(rows, LISTENER_SORT, key, reverse);
+export const sortRoutes = (rows: readonly RouteRow[], key: string, reverse: boolean) =>
+  sorted(rows, ROUTE_SORT, key, reverse);
+export const sortInterfaces = (rows: readonly InterfaceRow[], key: string, reverse: boolean) =>
+  sorted(rows, IFACE_SORT, key, reverse);
+export const sortCounters = (rows: readonly CounterRow[], key: string, reverse: boolean) =>
+  sorted(rows, COUNTER_SORT, key, reverse);
+
+/** Counts by TCP state over tcp and tcp6, for the status bar. */
+export function tcpStateCounts(view: LiveView): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of view.snapshot.sockets) {
+    if (s.kind === 'inet' && (s.proto === 'tcp' || s.proto === 'tcp6'))
+      out.set(s.state, (out.get(s.state) ?? 0) + 1);
+  }
+  return out;
+}
