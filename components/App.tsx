@@ -1,21 +1,15 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import { useReducer } from 'react';
+import { useReducer, useRef } from 'react';
 import { useLiveView } from '../hooks/useLiveView.js';
 import { usePaneRows } from '../hooks/usePaneRows.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { detailsLines, helpLines } from '../src/details.js';
 import { parseFilter } from '../src/filter.js';
 import { formatClock, formatMs } from '../src/format.js';
+import { actionsFor } from '../src/keys.js';
 import type { LiveStore } from '../src/livestore.js';
 import type { NameResolver } from '../src/names.js';
-import {
-  type Action,
-  initialUiState,
-  keyToAction,
-  PANE_TITLES,
-  reduce,
-  type UiState,
-} from '../src/uistate.js';
+import { initialUiState, PANE_TITLES, reduce, type UiState } from '../src/uistate.js';
 import {
   type ConnectionRow,
   type CounterRow,
@@ -78,18 +72,28 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
   const width = Math.max(1, columns);
   const selected = Math.min(ui.selected[ui.pane], Math.max(0, rows.length - 1));
 
+  // Keys can arrive faster than React re-renders (typing over SSH, a paste, tmux send-keys): each event
+  // must see the state the previous one left, not the state of the last render.
+  const latest = useRef(ui);
+  latest.current = ui;
   useInput((input, key) => {
-    const action: Action | undefined = keyToAction({ input, ...key }, ui, { total: rows.length, page });
-    if (!action) return;
-    // Side effects belong to the event, not to an effect that watches state.
-    if (action.type === 'quit') {
-      onQuit?.();
-      exit();
+    let state = latest.current;
+    for (const action of actionsFor({ input, ...key }, state, { total: rows.length, page })) {
+      // Side effects belong to the event, not to an effect that watches state.
+      if (action.type === 'quit') {
+        onQuit?.();
+        exit();
+        return;
+      }
+      if (action.type === 'togglePause') store.setPaused(!state.paused);
+      if (action.type === 'ack') store.acknowledge();
+      // An invalid filter is not applied: the line stays open with its error, the last good filter stays.
+      if (action.type === 'filterApply' && state.editing !== undefined && !parseFilter(state.editing).ok)
+        continue;
+      state = reduce(state, action);
+      latest.current = state;
+      dispatch(action);
     }
-    if (action.type === 'togglePause') store.setPaused(!ui.paused);
-    if (action.type === 'ack') store.acknowledge();
-    if (action.type === 'filterApply' && ui.editing !== undefined && !parseFilter(ui.editing).ok) return;
-    dispatch(action);
   });
 
   const snapshot = view?.snapshot;

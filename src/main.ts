@@ -17,6 +17,9 @@ function runOnce(o: Options, reader: HostReader): void {
   const collector = new Collector(reader);
   const snapshot = collector.collect(selectionFor(o));
   for (const w of snapshot.warnings) process.stderr.write(`netwatch: ${w}\n`);
+  for (const [file, n] of snapshot.skippedLines) {
+    process.stderr.write(`netwatch: ${file}: skipped ${n} malformed line${n === 1 ? '' : 's'}\n`);
+  }
   if (o.json) {
     process.stdout.write(`${snapshotJson(snapshot, o)}\n`);
     return;

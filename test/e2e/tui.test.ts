@@ -1,0 +1,95 @@
+// End to end, as a person would: the real binary in tmux against the live machine. Start a listener on
+// 127.0.0.1, find it with the filter, stop it, see it marked gone, quit with q, and check that the
+// terminal came back (exit status 0, cursor visible, alternate screen left).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SocketChild, startSocketChild, waitFor } from '../helpers/children.js';
+import { BIN } from '../helpers/cli.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const SESSION = `netwatch-e2e-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
+const keys = (...k: string[]) => tmux('send-keys', '-t', SESSION, ...k);
+let lastScreen = '';
+const screenWith = (text: string | RegExp) => () => {
+  const s = screen();
+  lastScreen = s;
+  return (typeof text === 'string' ? s.includes(text) : text.test(s)) ? s : undefined;
+};
+// A failed wait says what was on the screen, which is what one needs to see.
+async function waitScreen(text: string | RegExp, timeoutMs: number, what: string): Promise<string> {
+  try {
+    return await waitFor(screenWith(text), timeoutMs, what);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; the screen was:\n${lastScreen}`);
+  }
+}
+
+describe('the live view in tmux', () => {
+  let child: SocketChild;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!hasTmux)
+      throw new Error('tmux is not installed (apt-get install tmux): the end-to-end test cannot run');
+    child = await startSocketChild();
+    dir = mkdtempSync(join(tmpdir(), 'netwatch-e2e-'));
+    // A plain shell in the pane, so that after netwatch exits we can see what it left behind.
+    tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '30', 'bash', '--norc', '--noprofile');
+    keys(
+      `TERM=xterm-256color ${process.execPath} ${BIN} --interval 0.5; echo "EXIT=$?" > ${dir}/exit`,
+      'Enter',
+    );
+  });
+
+  afterAll(async () => {
+    spawnSync('tmux', ['kill-session', '-t', SESSION]);
+    await child?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows a listener, keeps it marked gone when it dies, and restores the terminal on q', async () => {
+    await waitScreen('Connections', 10_000, 'the first frame');
+    expect(tmux('display', '-p', '-t', SESSION, '#{alternate_on}').trim()).toBe('1');
+
+    keys('2'); // Listeners
+    await waitScreen(/Status\s+Proto\s+Local Address/, 5000, 'the Listeners pane');
+    keys('/');
+    keys('-l', `port:${child.ports.tcp4}`);
+    keys('Enter');
+    const port = String(child.ports.tcp4);
+    const listed = await waitScreen(`filter: port:${port}`, 5000, 'the applied filter');
+    expect(listed).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}|localhost:${port}`));
+    expect(listed).toContain(`${child.pid}/node`);
+
+    await child.stop();
+    const gone = await waitScreen(/gone \d\d:\d\d:\d\d/, 10_000, 'the listener to be marked gone');
+    expect(gone).toMatch(new RegExp(`gone \\d\\d:\\d\\d:\\d\\d\\s+tcp\\s+\\S+:${port}`));
+    expect(gone).toMatch(/listeners? gone/);
+
+    keys('q');
+    const exit = await waitFor(
+      () => {
+        try {
+          return readFileSync(`${dir}/exit`, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+      10_000,
+      'netwatch to exit',
+    );
+    expect(exit.trim()).toBe('EXIT=0');
+    expect(tmux('display', '-p', '-t', SESSION, '#{alternate_on}').trim()).toBe('0');
+    expect(tmux('display', '-p', '-t', SESSION, '#{cursor_flag}').trim()).toBe('1');
+    // Nothing of the live view was drawn onto the main screen after it left.
+    expect(screen()).not.toContain('Connections');
+  }, 60_000);
+});
