@@ -1,5 +1,6 @@
 // Starts the live view: alternate screen, sampler, store, Ink. Loaded with a dynamic import by main.ts,
 // so Ink and React never load for --once. Written with createElement to keep JSX out of src/.
+import { watch } from 'chokidar';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { App } from '../components/App.js';
@@ -20,6 +21,18 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     },
   });
   const detach = store.attach();
+  const names = new NameResolver(reader);
+  // A monitor stays up for days: when an admin edits hosts, services or passwd, show the new names.
+  // (/proc and /sys themselves send no file events, which is why the sampler polls.)
+  const watcher = watch(
+    ['etc/passwd', 'etc/hosts', 'etc/services', 'etc/protocols'].map((f) => reader.path(f)),
+    { ignoreInitial: true, persistent: false },
+  );
+  watcher.on('all', () => {
+    names.invalidate();
+    sampler.users.invalidate();
+  });
+  watcher.on('error', () => {}); // names are a nicety; a watch that fails must not end the monitor
 
   enterFullscreen(stdout);
   let ink: ReturnType<typeof render> | undefined;
@@ -33,17 +46,14 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
       ink?.unmount();
     },
   });
-  ink = render(
-    createElement(App, { store, names: new NameResolver(reader), intervalMs: o.intervalMs, noColor }),
-    {
-      stdout,
-      stdin: process.stdin,
-      exitOnCtrlC: false, // Ctrl-C is a key in raw mode; the keymap quits on it and the terminal is restored
-      patchConsole: false,
-      maxFps: 30,
-      incrementalRendering: true,
-    },
-  );
+  ink = render(createElement(App, { store, names, intervalMs: o.intervalMs, noColor }), {
+    stdout,
+    stdin: process.stdin,
+    exitOnCtrlC: false, // Ctrl-C is a key in raw mode; the keymap quits on it and the terminal is restored
+    patchConsole: false,
+    maxFps: 30,
+    incrementalRendering: true,
+  });
   // First frame first, then the first sample (it can take tens of ms on a busy host).
   setImmediate(() => {
     sampler.tick();
@@ -54,6 +64,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
   } finally {
     sampler.stop();
     detach();
+    await watcher.close();
     guard.restore();
     guard.dispose();
   }

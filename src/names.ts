@@ -10,6 +10,13 @@ export class NameResolver {
 
   constructor(private readonly reader: HostReader) {}
 
+  /** Forget what was read: the next lookup reads the files again (called when one of them changes). */
+  invalidate(): void {
+    this.hosts = undefined;
+    this.services = undefined;
+    this.protocols = undefined;
+  }
+
   /** Host name of a numeric address from etc/hosts (first name on the first line that lists it). */
   host(address: string): string | undefined {
     if (!this.hosts) this.hosts = parseHosts(this.read('etc/hosts'));

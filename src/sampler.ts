@@ -264,6 +264,11 @@ export class Sampler {
     this.selection = opts.selection ?? SELECT_ALL;
   }
 
+  /** The user-name cache the owner map uses. */
+  get users(): UserNames {
+    return this.collector.users;
+  }
+
   /** Take one sample now and publish it. */
   tick(): SamplerState {
     const snapshot = this.collector.collect(this.selection);

@@ -50,6 +50,11 @@ export class UserNames {
     this.now = opts.now ?? (() => performance.now());
   }
 
+  /** Forget what was read: the next lookup reads etc/passwd again (the live view calls this when it changes). */
+  invalidate(): void {
+    this.byUid = undefined;
+  }
+
   /** User name of `uid`, or undefined when etc/passwd does not list it. */
   name(uid: number): string | undefined {
     if (this.byUid === undefined) this.load();
