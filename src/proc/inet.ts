@@ -1,0 +1,337 @@
+// /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6}: one parser, the protocol passed by the caller.
+//
+// What the kernel prints (net/ipv4/tcp_ipv4.c, udp.c, raw.c and the ipv6 twins), after a header line:
+//   full TCP socket (17 fields): sl local rem st tx:rx tr:tm retrnsmt uid timeout inode refcnt pointer
+//                                rto ato qack cwnd ssthresh
+//   TIME_WAIT / SYN_RECV request socket (12 fields): ... inode(0) refcnt pointer
+//   UDP, UDP-Lite, raw (13 fields): ... inode refcnt pointer drops
+//
+// This runs every tick over tens of thousands of lines, so it scans by offsets into the text: the line is
+// split into token offsets held in two preallocated arrays, and numbers are read straight from char codes.
+// No regular expressions, no split(), no per-row temporary arrays.
+import type { Endpoint, InetProto, InetSocket, Parsed, SocketState, TcpTail } from '../types.js';
+import { tryDecodeIPv4Hex, tryDecodeIPv6Hex } from './addr.js';
+
+const TCP_STATES: readonly SocketState[] = [
+  'UNKNOWN',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  // TCP_NEW_SYN_RECV: the kernel prints request sockets as SYN_RECV anyway; netstat's name either way.
+  'SYN_RECV',
+];
+
+/** netstat's name for a state byte; UDP and raw sockets use TCP's numbers, with 07 meaning unconnected. */
+export function inetStateName(proto: InetProto, code: number): SocketState {
+  if (proto !== 'tcp' && proto !== 'tcp6') {
+    if (code === 7) return 'UNCONN';
+    if (code === 1) return 'ESTABLISHED';
+  }
+  return TCP_STATES[code] ?? 'UNKNOWN';
+}
+
+const FULL_TCP_FIELDS = 17;
+const SHORT_TCP_FIELDS = 12;
+const DATAGRAM_FIELDS = 13;
+// One slot more than the longest valid row, so "too many fields" is seen without scanning the rest.
+const MAX_TOKENS = FULL_TCP_FIELDS + 1;
+
+// Scratch token offsets, reused for every line. Parsing is synchronous, so nothing else can touch them.
+const tokStart = new Int32Array(MAX_TOKENS);
+const tokEnd = new Int32Array(MAX_TOKENS);
+
+const SPACE = 32;
+
+/**
+ * Fills tokStart/tokEnd for text[from, to); returns the token count, capped at MAX_TOKENS. The kernel
+ * separates fields with spaces only; indexOf finds a token's end faster than a char-by-char loop.
+ */
+function tokenize(text: string, from: number, to: number): number {
+  let n = 0;
+  let i = from;
+  while (n < MAX_TOKENS) {
+    while (i < to && text.charCodeAt(i) === SPACE) i++;
+    if (i >= to) break;
+    tokStart[n] = i;
+    const space = text.indexOf(' ', i);
+    i = space < 0 || space > to ? to : space;
+    tokEnd[n] = i;
+    n++;
+  }
+  return n;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** Unsigned hex text[start, end) of 1..8 digits, or -1. */
+export function readHex(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 8) return -1;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = hexDigit(text.charCodeAt(i));
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** Decimal text[start, end), optionally negative; NaN when malformed. */
+export function readDecimal(text: string, start: number, end: number): number {
+  let i = start;
+  const negative = i < end && text.charCodeAt(i) === 45;
+  if (negative) i++;
+  if (i >= end || end - i > 20) return Number.NaN;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return Number.NaN;
+    v = v * 10 + (c - 48);
+  }
+  return negative ? -v : v;
+}
+
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * tm->when: a long printed with %08lX, so a negative (overdue) value shows as 16 hex digits of its two's
+ * complement. Read it as signed 64-bit, into a plain number (exact for anything a timer can hold).
+ * Returns NaN when malformed.
+ */
+function readTimer(text: string, start: number, end: number): number {
+  const len = end - start;
+  if (len <= 8) {
+    const v = readHex(text, start, end);
+    return v < 0 ? Number.NaN : v;
+  }
+  if (len > 16) return Number.NaN;
+  const hi = readHex(text, start, end - 8);
+  const lo = readHex(text, end - 8, end);
+  if (hi < 0 || lo < 0) return Number.NaN;
+  if (len === 16 && hi >= 0x8000_0000) return (hi - TWO_32) * TWO_32 + lo;
+  return hi * TWO_32 + lo;
+}
+
+/** Position of the first ':' in text[start, end), or -1. */
+function colonIn(text: string, start: number, end: number): number {
+  const at = text.indexOf(':', start);
+  return at >= 0 && at < end ? at : -1;
+}
+
+// Consecutive rows usually share their local (and on loopback, remote) address. Comparing in place with
+// the previous row's hex skips the substring and the hashing of the cache lookup. Slot 0 local, 1 remote.
+const lastHex = ['', ''];
+const lastAddress = ['', ''];
+
+/** 'HEXADDR:PORT' token → endpoint, or undefined when the address length does not fit the family. */
+function readEndpoint(
+  text: string,
+  start: number,
+  end: number,
+  v6: boolean,
+  slot: 0 | 1,
+): Endpoint | undefined {
+  const colon = colonIn(text, start, end);
+  const len = colon - start;
+  if (colon < 0 || len !== (v6 ? 32 : 8)) return undefined;
+  const port = readHex(text, colon + 1, end);
+  if (port < 0 || port > 0xffff) return undefined;
+  const previous = lastHex[slot]!;
+  if (previous.length === len && text.startsWith(previous, start)) {
+    return { address: lastAddress[slot]!, port };
+  }
+  const hex = text.substring(start, colon);
+  const address = v6 ? tryDecodeIPv6Hex(hex) : tryDecodeIPv4Hex(hex);
+  if (address === undefined) return undefined;
+  lastHex[slot] = hex;
+  lastAddress[slot] = address;
+  return { address, port };
+}
+
+/** One data line → socket, or undefined when malformed. `n` tokens are already in tokStart/tokEnd. */
+function parseRow(text: string, n: number, proto: InetProto, isTcp: boolean, v6: boolean) {
+  if (isTcp ? n !== FULL_TCP_FIELDS && n !== SHORT_TCP_FIELDS : n !== DATAGRAM_FIELDS) return undefined;
+
+  // sl: decimal slot number with its colon attached ("  12:"); checked only so garbage lines are refused.
+  const slEnd = tokEnd[0]! - 1;
+  if (text.charCodeAt(slEnd) !== 58 || Number.isNaN(readDecimal(text, tokStart[0]!, slEnd))) return undefined;
+
+  const local = readEndpoint(text, tokStart[1]!, tokEnd[1]!, v6, 0);
+  if (local === undefined) return undefined;
+  const remote = readEndpoint(text, tokStart[2]!, tokEnd[2]!, v6, 1);
+  if (remote === undefined) return undefined;
+
+  const stateCode = readHex(text, tokStart[3]!, tokEnd[3]!);
+  if (stateCode < 0) return undefined;
+
+  const queues = colonIn(text, tokStart[4]!, tokEnd[4]!);
+  if (queues < 0) return undefined;
+  const sendQ = readHex(text, tokStart[4]!, queues);
+  const recvQ = readHex(text, queues + 1, tokEnd[4]!);
+
+  const timer = colonIn(text, tokStart[5]!, tokEnd[5]!);
+  if (timer < 0) return undefined;
+  const timerActive = readHex(text, tokStart[5]!, timer);
+  const timerExpires = readTimer(text, timer + 1, tokEnd[5]!);
+
+  const retransmits = readHex(text, tokStart[6]!, tokEnd[6]!);
+  if (sendQ < 0 || recvQ < 0 || timerActive < 0 || retransmits < 0 || Number.isNaN(timerExpires)) {
+    return undefined;
+  }
+
+  const uid = readDecimal(text, tokStart[7]!, tokEnd[7]!);
+  const timeouts = readDecimal(text, tokStart[8]!, tokEnd[8]!);
+  const inode = readDecimal(text, tokStart[9]!, tokEnd[9]!);
+  const refcount = readDecimal(text, tokStart[10]!, tokEnd[10]!);
+  // tokens[11] is the kernel pointer (hashed or zeroed): not ours to interpret.
+  if (Number.isNaN(uid + timeouts + inode + refcount) || inode < 0) return undefined;
+
+  const state = inetStateName(proto, stateCode);
+  if (n === DATAGRAM_FIELDS) {
+    const drops = readDecimal(text, tokStart[12]!, tokEnd[12]!);
+    if (Number.isNaN(drops)) return undefined;
+    const row: InetSocket = {
+      kind: 'inet',
+      proto,
+      local,
+      remote,
+      state,
+      stateCode,
+      recvQ,
+      sendQ,
+      timerActive,
+      timerExpires,
+      retransmits,
+      uid,
+      timeouts,
+      inode,
+      refcount,
+      drops,
+    };
+    return row;
+  }
+  if (n === SHORT_TCP_FIELDS) {
+    const row: InetSocket = {
+      kind: 'inet',
+      proto,
+      local,
+      remote,
+      state,
+      stateCode,
+      recvQ,
+      sendQ,
+      timerActive,
+      timerExpires,
+      retransmits,
+      uid,
+      timeouts,
+      inode,
+      refcount,
+    };
+    return row;
+  }
+  const rto = readDecimal(text, tokStart[12]!, tokEnd[12]!);
+  const ato = readDecimal(text, tokStart[13]!, tokEnd[13]!);
+  const qack = readDecimal(text, tokStart[14]!, tokEnd[14]!);
+  const cwnd = readDecimal(text, tokStart[15]!, tokEnd[15]!);
+  const ssthresh = readDecimal(text, tokStart[16]!, tokEnd[16]!);
+  if (Number.isNaN(rto + ato + qack + cwnd + ssthresh)) return undefined;
+  const tcp: TcpTail = { rto, ato, qack, cwnd, ssthresh };
+  const row: InetSocket = {
+    kind: 'inet',
+    proto,
+    local,
+    remote,
+    state,
+    stateCode,
+    recvQ,
+    sendQ,
+    timerActive,
+    timerExpires,
+    retransmits,
+    uid,
+    timeouts,
+    inode,
+    refcount,
+    tcp,
+  };
+  return row;
+}
+
+function identity(s: InetSocket): string {
+  return `${s.stateCode} ${s.local.address} ${s.local.port} ${s.remote.address} ${s.remote.port} ${s.inode}`;
+}
+
+/**
+ * Drops rows the kernel printed twice in one read (seq_file can repeat a row across read chunks).
+ * Inodes are unique per live socket, so a number-keyed map settles almost every row cheaply; only rows
+ * without an inode (TIME_WAIT, request sockets) and the rare inode collision pay for a string key.
+ */
+class InetDeduper {
+  private readonly byInode = new Map<number, InetSocket>();
+  private readonly seen = new Set<string>();
+
+  /** True when `row` was not seen before in this read. */
+  add(row: InetSocket): boolean {
+    if (row.inode !== 0) {
+      const first = this.byInode.get(row.inode);
+      if (first === undefined) {
+        this.byInode.set(row.inode, row);
+        return true;
+      }
+      this.seen.add(identity(first));
+    }
+    const id = identity(row);
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    return true;
+  }
+}
+
+/**
+ * Parses one /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6} text. The header line is skipped;
+ * malformed lines are counted in `skipped`, never thrown; rows repeated within the text are kept once.
+ */
+export function parseInet(text: string, proto: InetProto): Parsed<InetSocket> {
+  const rows: InetSocket[] = [];
+  let skipped = 0;
+  const isTcp = proto === 'tcp' || proto === 'tcp6';
+  const v6 = proto.endsWith('6');
+  const dedupe = new InetDeduper();
+  const length = text.length;
+  let lineStart = 0;
+  let first = true;
+  while (lineStart < length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = length;
+    const next = lineEnd + 1;
+    if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--; // tolerate CRLF copies
+    const n = tokenize(text, lineStart, lineEnd);
+    lineStart = next;
+    if (n === 0) continue;
+    // Every data line starts with a digit (the slot number); the header starts with 'sl'.
+    if (first) {
+      first = false;
+      if (text.startsWith('sl', tokStart[0]!)) continue;
+    }
+    const row = parseRow(text, n, proto, isTcp, v6);
+    if (row === undefined) {
+      skipped++;
+      continue;
+    }
+    if (dedupe.add(row)) rows.push(row);
+  }
+  return { rows, skipped };
+}
