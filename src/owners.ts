@@ -16,6 +16,11 @@
  *      unknown, or each of them would trigger a full pass every tick. Orphans are recomputed on every full
  *      pass and forgotten as soon as they are no longer requested.
  *   4. Every `fullEvery` scans (default 30) a full pass runs regardless, which bounds the staleness below.
+ *   5. Within a pass, a known process's fd directory is listed, but an fd is only followed (readlink) when
+ *      it is new, was not a socket last time, or was a socket that is no longer requested (it closed, so
+ *      the number may have been reused). An fd whose socket is still alive is taken to still hold it. On a
+ *      server with thousands of long-lived connections this turns a pass from one readlink per fd into one
+ *      readdir per process plus the fds that changed. The periodic full pass (4) follows every fd.
  *
  * What the rule misses until the next full pass (all cases where the inode set requested is unchanged, so
  * nothing looks unknown):
@@ -23,7 +28,9 @@
  *     sharing its fd table via clone(CLONE_FILES)) is not listed as a holder;
  *   - a known process that closes its copy of a socket someone else still holds (a pre-fork server closing
  *     the accepted connection it handed to a child, the sender after SCM_RIGHTS) stays listed;
- *   - an orphan that a known process starts to hold (same as the first case).
+ *   - an orphan that a known process starts to hold (same as the first case);
+ *   - a known process that closes fd N of a socket that stays alive elsewhere and reuses N for a new socket
+ *     (rule 5 keeps the old mapping; the new socket stays an orphan).
  * Not missed: a socket closed by its holder leaves /proc/net and so the request; a socket inherited by fork
  * is found because the child is a new pid; a new socket of any process is unknown and forces a full pass.
  *
@@ -61,6 +68,8 @@ interface CachedProcess {
   info: ProcessInfo | undefined;
   /** Socket inodes held when the fd directory was last read. */
   inodes: ReadonlySet<number>;
+  /** fd name → socket inode (0: not a socket) when last followed. */
+  fds: ReadonlyMap<string, number>;
   /** Its fd directory (or identity files) could not be read: counted in stats.unreadable while it lives. */
   forbidden: boolean;
   /** Scan number of the last attempt to read its fd directory. */
@@ -74,6 +83,7 @@ interface Tally {
 
 const SOCKET_PREFIX = 'socket:[';
 const EMPTY: ReadonlySet<number> = new Set();
+const NO_FDS: ReadonlyMap<string, number> = new Map();
 
 /** Inode of an fd link target `socket:[12345]`; 0 for anything else (pipes, files, anon_inode, malformed). */
 export function parseSocketLink(target: string): number {
@@ -169,14 +179,15 @@ export class OwnerScanner {
     for (const [pid, entry] of this.procs) {
       if (!live.has(pid)) this.forget(pid, entry);
     }
+    const deep = this.sinceFull >= this.fullEvery - 1;
     for (const pid of listed) {
-      if (!this.procs.has(pid)) this.readProcess(pid, undefined, tally);
+      if (!this.procs.has(pid)) this.readProcess(pid, undefined, tally, inodes, true);
     }
 
-    if (this.sinceFull >= this.fullEvery - 1 || this.hasUnknown(inodes)) {
+    if (deep || this.hasUnknown(inodes)) {
       // Deleting the current entry (a process that vanished) while iterating a Map is safe.
       for (const [pid, entry] of this.procs) {
-        if (entry.readAt !== scanNo) this.readProcess(pid, entry, tally);
+        if (entry.readAt !== scanNo) this.readProcess(pid, entry, tally, inodes, deep);
       }
     }
 
@@ -238,8 +249,17 @@ export class OwnerScanner {
     return false;
   }
 
-  /** Read one process's fd table (and identity when it holds sockets) into the cache. */
-  private readProcess(pid: number, entry: CachedProcess | undefined, tally: Tally): void {
+  /**
+   * Read one process's fd table (and identity when it holds sockets) into the cache. Unless `deep`, fds
+   * whose socket is still `alive` are not followed again (rule 5 above).
+   */
+  private readProcess(
+    pid: number,
+    entry: CachedProcess | undefined,
+    tally: Tally,
+    alive: ReadonlySet<number>,
+    deep: boolean,
+  ): void {
     const base = `proc/${pid}`;
     let names: string[];
     try {
@@ -258,7 +278,15 @@ export class OwnerScanner {
     tally.rescanned++;
 
     const held = new Set<number>();
+    const fds = new Map<string, number>();
+    const known = deep ? undefined : entry?.fds;
     for (const name of names) {
+      const was = known?.get(name);
+      if (was !== undefined && was !== 0 && alive.has(was)) {
+        held.add(was);
+        fds.set(name, was);
+        continue;
+      }
       let target: string;
       try {
         target = this.reader.readLink(`${base}/fd/${name}`);
@@ -275,6 +303,7 @@ export class OwnerScanner {
         throw err;
       }
       const inode = parseSocketLink(target);
+      fds.set(name, inode);
       if (inode !== 0) held.add(inode);
     }
 
@@ -306,7 +335,7 @@ export class OwnerScanner {
     for (const inode of held) {
       if (!before.has(inode)) this.hold(inode, pid);
     }
-    this.procs.set(pid, { info, inodes: held, forbidden: false, readAt: this.scanNo });
+    this.procs.set(pid, { info, inodes: held, fds, forbidden: false, readAt: this.scanNo });
   }
 
   /**
@@ -339,7 +368,13 @@ export class OwnerScanner {
 
   private forbid(pid: number, entry: CachedProcess | undefined): void {
     for (const inode of entry?.inodes ?? EMPTY) this.unhold(inode, pid);
-    this.procs.set(pid, { info: entry?.info, inodes: EMPTY, forbidden: true, readAt: this.scanNo });
+    this.procs.set(pid, {
+      info: entry?.info,
+      inodes: EMPTY,
+      fds: NO_FDS,
+      forbidden: true,
+      readAt: this.scanNo,
+    });
   }
 
   private forget(pid: number, entry: CachedProcess): void {

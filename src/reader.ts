@@ -11,14 +11,18 @@ import * as path from 'node:path';
 export class HostReader {
   /** Absolute host root, without trailing slash (except '/'). */
   readonly root: string;
+  /** root with a trailing slash, so path() is a concatenation: path.join showed up in profiles at ~1 µs a call,
+   * and the owner scan builds tens of thousands of fd paths per tick. */
+  private readonly prefix: string;
 
   constructor(root = '/') {
     this.root = path.resolve(root);
+    this.prefix = this.root.endsWith('/') ? this.root : `${this.root}/`;
   }
 
-  /** Absolute path of `rel` (e.g. 'proc/net/tcp') under the root. */
+  /** Absolute path of `rel` (e.g. 'proc/net/tcp', no leading slash) under the root. */
   path(rel: string): string {
-    return path.join(this.root, rel);
+    return this.prefix + (rel.charCodeAt(0) === 47 ? rel.slice(1) : rel);
   }
 
   /** File text, or undefined when the file does not exist (no IPv6, no conntrack, process gone). Other errors throw. */

@@ -15,6 +15,7 @@ import type { CompiledFilter, FilterSubject } from './filter.js';
 import { formatDuration } from './format.js';
 import type { LiveView, RateHistory } from './livestore.js';
 import type { NameResolver } from './names.js';
+import { parseIPv4, parseIPv6 } from './proc/addr.js';
 import { routeFlagsText } from './proc/route.js';
 import { netstatIfaceFlags } from './proc/sysnet.js';
 import type { InetProto, InetSocket, ProcessInfo, Route, Socket } from './types.js';
@@ -442,13 +443,34 @@ export function filterRows<R extends RowBase>(
 
 // ---- sorting ---------------------------------------------------------------------------------------
 
+// Sorting runs over every row after each sample, so comparisons must be cheap: localeCompare with
+// numeric collation cost ~40 ms per sample at 6,000 rows. Addresses get a cached key that orders
+// numerically with a plain string comparison (IPv4 before IPv6, each by value).
+const ADDR_KEYS = new Map<string, string>();
+const ADDR_KEYS_MAX = 65_536;
+
+function addrKey(address: string): string {
+  let key = ADDR_KEYS.get(address);
+  if (key !== undefined) return key;
+  const v4 = parseIPv4(address);
+  const bytes = v4 ?? parseIPv6(address);
+  key = bytes ? `${v4 ? '4' : '6'}${Buffer.from(bytes).toString('hex')}` : `9${address}`;
+  if (ADDR_KEYS.size >= ADDR_KEYS_MAX) ADDR_KEYS.clear();
+  ADDR_KEYS.set(address, key);
+  return key;
+}
+
+function cmpStr(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function compareAddr(a: Socket, b: Socket, side: 'local' | 'remote'): number {
   if (a.kind === 'unix' || b.kind === 'unix') {
-    return (a.kind === 'unix' ? a.path : '').localeCompare(b.kind === 'unix' ? b.path : '');
+    return cmpStr(a.kind === 'unix' ? a.path : '', b.kind === 'unix' ? b.path : '');
   }
   const x = a[side];
   const y = b[side];
-  return x.address.localeCompare(y.address, 'en', { numeric: true }) || x.port - y.port;
+  return cmpStr(addrKey(x.address), addrKey(y.address)) || x.port - y.port;
 }
 
 const PROTO_ORDER = new Map<string, number>(
@@ -467,7 +489,7 @@ const CONNECTION_SORT: Record<string, Comparator<ConnectionRow>> = {
   proto: (a, b) => protoRank(a.proto) - protoRank(b.proto) || compareAddr(a.socket, b.socket, 'local'),
   local: (a, b) => compareAddr(a.socket, b.socket, 'local'),
   remote: (a, b) => compareAddr(a.socket, b.socket, 'remote'),
-  state: (a, b) => a.state.localeCompare(b.state),
+  state: (a, b) => cmpStr(a.state, b.state),
   pid: (a, b) =>
     (a.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER) - (b.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER),
   recvQ: (a, b) => b.recvQ - a.recvQ,

@@ -76,6 +76,7 @@ describe('parseComm / parseCmdline / parseStatusUid', () => {
 /** Records fd directory reads and throws injected errno errors for chosen paths. */
 class TestReader extends HostReader {
   readonly dirReads: string[] = [];
+  readonly linkReads: string[] = [];
   readonly faults = new Map<string, string>();
 
   private fault(rel: string): void {
@@ -88,6 +89,7 @@ class TestReader extends HostReader {
     return super.readDir(rel);
   }
   override readLink(rel: string): string {
+    this.linkReads.push(rel);
     this.fault(rel);
     return super.readLink(rel);
   }
@@ -215,6 +217,44 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     expect(pidsOf(owners, 3000)).toEqual([300]);
     expect(reader.takeFdReads()).toEqual(['proc/300/fd']);
     expect(stats.rescanned).toBe(1);
+  });
+
+  it('follows only the fds that changed when a known process opens a socket (rule 5)', () => {
+    proc(100, { fds: { 3: 1000, 4: 1001, 5: 1002, 6: 'pipe:[9]' } });
+    const scanner = new OwnerScanner(reader, { fullEvery: 1000 });
+    scanner.scan(inodes(1000, 1001, 1002));
+    reader.linkReads.length = 0;
+    link(100, 7, 1003);
+    const { owners } = scanner.scan(inodes(1000, 1001, 1002, 1003));
+    expect(pidsOf(owners, 1003)).toEqual([100]);
+    expect(pidsOf(owners, 1001)).toEqual([100]);
+    // The live sockets on fds 3-5 are not followed again; the pipe (not a socket) and the new fd are.
+    expect(reader.linkReads.sort()).toEqual(['proc/100/fd/6', 'proc/100/fd/7']);
+  });
+
+  it('follows an fd again when its socket closed, so a reused fd number is seen (rule 5)', () => {
+    proc(100, { fds: { 3: 1000, 4: 1001 } });
+    const scanner = new OwnerScanner(reader, { fullEvery: 1000 });
+    scanner.scan(inodes(1000, 1001));
+    // Socket 1000 closes and fd 3 is reused for a new socket 2000.
+    fs.rmSync(path.join(root, 'proc/100/fd/3'));
+    link(100, 3, 2000);
+    reader.linkReads.length = 0;
+    const { owners } = scanner.scan(inodes(1001, 2000));
+    expect(pidsOf(owners, 2000)).toEqual([100]);
+    expect(owners.has(1000)).toBe(false);
+    expect(reader.linkReads).toEqual(['proc/100/fd/3']);
+  });
+
+  it('follows every fd on the periodic full pass', () => {
+    proc(100, { fds: { 3: 1000, 4: 1001 } });
+    const scanner = new OwnerScanner(reader, { fullEvery: 2 });
+    scanner.scan(inodes(1000, 1001)); // the first scan is a full pass
+    reader.linkReads.length = 0;
+    scanner.scan(inodes(1000, 1001));
+    expect(reader.linkReads).toEqual([]);
+    scanner.scan(inodes(1000, 1001)); // every 2nd scan: full, following every fd
+    expect(reader.linkReads.sort()).toEqual(['proc/100/fd/3', 'proc/100/fd/4']);
   });
 
   it('reads no fd directory at all when every requested inode is known', () => {
