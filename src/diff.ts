@@ -126,7 +126,13 @@ function groupBy<T>(items: readonly T[], keyOf: (t: T) => string): Map<string, T
   return out;
 }
 
-function diffSockets(prev: readonly Socket[], next: readonly Socket[]) {
+function diffSockets(prevAll: readonly Socket[], nextAll: readonly Socket[]) {
+  // The sampler reuses the row object of a line that did not change, so identity settles most sockets
+  // without building a key string; only the rest are matched by key.
+  const prevSet = new Set(prevAll);
+  const nextSet = new Set(nextAll);
+  const prev = prevAll.filter((s) => !nextSet.has(s));
+  const next = nextAll.filter((s) => !prevSet.has(s));
   const before = new Map<string, Socket>();
   for (const s of prev) before.set(socketKey(s), s);
   const seen = new Set<string>();

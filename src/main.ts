@@ -14,7 +14,7 @@ function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): v
 }
 
 function runOnce(o: Options, reader: HostReader): void {
-  const collector = new Collector(reader);
+  const collector = new Collector(reader, undefined, false);
   const snapshot = collector.collect(selectionFor(o));
   for (const w of snapshot.warnings) process.stderr.write(`netwatch: ${w}\n`);
   for (const [file, n] of snapshot.skippedLines) {

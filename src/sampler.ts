@@ -6,7 +6,7 @@ import { OwnerScanner } from './owners.js';
 import { parseConntrack } from './proc/conntrack.js';
 import { parseDev } from './proc/dev.js';
 import { parseIgmp, parseIgmp6 } from './proc/igmp.js';
-import { parseInet } from './proc/inet.js';
+import { InetLineCache, parseInet } from './proc/inet.js';
 import { parseIpv6Route } from './proc/ipv6route.js';
 import { parseRoute } from './proc/route.js';
 import { parseKeyValuePairs } from './proc/snmp.js';
@@ -99,8 +99,17 @@ export class Collector {
   readonly users: UserNames;
   private readonly owners: OwnerScanner;
   private readonly clock: Clock;
+  private readonly lineCaches = new Map<InetProto, InetLineCache>();
 
-  constructor(reader: HostReader, clock: Clock = systemClock) {
+  /**
+   * `reuseRows`: keep each table's rows to reuse unchanged lines on the next collect (see InetLineCache).
+   * Worth it for a sampler; a one-shot collect only pays for the bookkeeping.
+   */
+  constructor(
+    reader: HostReader,
+    clock: Clock = systemClock,
+    private readonly reuseRows = true,
+  ) {
     this.reader = reader;
     this.clock = clock;
     this.users = new UserNames(reader);
@@ -133,7 +142,12 @@ export class Collector {
     const sockets: Socket[] = [];
     for (const proto of INET_PROTOS) {
       if (!selection.inet.has(proto)) continue;
-      const rows = parse(`proc/net/${proto}`, (t) => parseInet(t, proto));
+      let cache = this.lineCaches.get(proto);
+      if (!cache && this.reuseRows) {
+        cache = new InetLineCache();
+        this.lineCaches.set(proto, cache);
+      }
+      const rows = parse(`proc/net/${proto}`, (t) => parseInet(t, proto, cache));
       for (const row of rows) sockets.push(row);
     }
     if (selection.unix) for (const row of parse('proc/net/unix', parseUnix)) sockets.push(row);

@@ -301,10 +301,37 @@ class InetDeduper {
 }
 
 /**
+ * Rows from the previous read of the same table, keyed by the line text after the slot number. Between two
+ * samples most lines are byte-for-byte the same (long-lived connections with no timer running), so a hit
+ * skips the parse and, as important, returns the same immutable object: less garbage, and the diff and the
+ * view can tell "unchanged" by identity. The slot number is left out of the key because it is only the row's
+ * position, which shifts whenever an earlier row goes away.
+ */
+export class InetLineCache {
+  private prev = new Map<string, InetSocket>();
+  private next = new Map<string, InetSocket>();
+
+  get(key: string): InetSocket | undefined {
+    return this.prev.get(key);
+  }
+
+  set(key: string, row: InetSocket): void {
+    this.next.set(key, row);
+  }
+
+  /** Call after each parse: what this read saw becomes what the next read can reuse. */
+  turn(): void {
+    this.prev = this.next;
+    this.next = new Map();
+  }
+}
+
+/**
  * Parses one /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6} text. The header line is skipped;
  * malformed lines are counted in `skipped`, never thrown; rows repeated within the text are kept once.
+ * With a cache, unchanged lines reuse the row from the previous read (see InetLineCache).
  */
-export function parseInet(text: string, proto: InetProto): Parsed<InetSocket> {
+export function parseInet(text: string, proto: InetProto, cache?: InetLineCache): Parsed<InetSocket> {
   const rows: InetSocket[] = [];
   let skipped = 0;
   const isTcp = proto === 'tcp' || proto === 'tcp6';
@@ -318,6 +345,20 @@ export function parseInet(text: string, proto: InetProto): Parsed<InetSocket> {
     if (lineEnd < 0) lineEnd = length;
     const next = lineEnd + 1;
     if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--; // tolerate CRLF copies
+    let key: string | undefined;
+    if (cache && !first) {
+      const colon = text.indexOf(':', lineStart);
+      if (colon > 0 && colon < lineEnd) {
+        key = text.slice(colon + 1, lineEnd);
+        const hit = cache.get(key);
+        if (hit !== undefined) {
+          lineStart = next;
+          cache.set(key, hit);
+          if (dedupe.add(hit)) rows.push(hit);
+          continue;
+        }
+      }
+    }
     const n = tokenize(text, lineStart, lineEnd);
     lineStart = next;
     if (n === 0) continue;
@@ -331,7 +372,9 @@ export function parseInet(text: string, proto: InetProto): Parsed<InetSocket> {
       skipped++;
       continue;
     }
+    if (key !== undefined) cache!.set(key, row);
     if (dedupe.add(row)) rows.push(row);
   }
+  cache?.turn();
   return { rows, skipped };
 }
