@@ -4,6 +4,7 @@ import { useLiveView } from '../hooks/useLiveView.js';
 import { usePaneRows } from '../hooks/usePaneRows.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { detailsLines, helpLines } from '../src/details.js';
+import { escapeControl } from '../src/escape.js';
 import { parseFilter } from '../src/filter.js';
 import { formatClock, formatMs } from '../src/format.js';
 import { actionsFor } from '../src/keys.js';
@@ -22,7 +23,7 @@ import { ConnectionsPane } from './ConnectionsPane.js';
 import { FilterLine } from './FilterLine.js';
 import { InterfacesPane } from './InterfacesPane.js';
 import { ListenersPane } from './ListenersPane.js';
-import { Overlay } from './Overlay.js';
+import { Overlay, wrapLines } from './Overlay.js';
 import { RoutesPane } from './RoutesPane.js';
 import { StatsPane } from './StatsPane.js';
 import { StatusBar } from './StatusBar.js';
@@ -71,6 +72,21 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
   const page = Math.max(1, paneHeight - 1);
   const width = Math.max(1, columns);
   const selected = Math.min(ui.selected[ui.pane], Math.max(0, rows.length - 1));
+  const snapshot = view?.snapshot;
+
+  // Help and details can be longer than the pane (the keymap alone is at 80×24): they scroll.
+  const overlay = ui.help
+    ? { title: 'netwatch keys', lines: helpLines() }
+    : ui.details
+      ? {
+          title: `${PANE_TITLES[ui.pane]}: details`,
+          lines: detailsLines(ui.pane, rows[selected], snapshot?.wallMs ?? 0),
+        }
+      : undefined;
+  const overlayLines = overlay ? wrapLines(overlay.lines, width).length : 0;
+  const overlayBody = Math.max(1, paneHeight - 1);
+  const overlayTop = Math.min(ui.overlayTop, Math.max(0, overlayLines - overlayBody));
+  const keyContext = overlay ? { total: overlayLines, page: overlayBody } : { total: rows.length, page };
 
   // Keys can arrive faster than React re-renders (typing over SSH, a paste, tmux send-keys): each event
   // must see the state the previous one left, not the state of the last render.
@@ -78,7 +94,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
   latest.current = ui;
   useInput((input, key) => {
     let state = latest.current;
-    for (const action of actionsFor({ input, ...key }, state, { total: rows.length, page })) {
+    for (const action of actionsFor({ input, ...key }, state, keyContext)) {
       // Side effects belong to the event, not to an effect that watches state.
       if (action.type === 'quit') {
         onQuit?.();
@@ -96,7 +112,6 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     }
   });
 
-  const snapshot = view?.snapshot;
   const items: string[] = [];
   const alerts: string[] = [];
   if (view?.paused || ui.paused) alerts.push('PAUSED');
@@ -104,7 +119,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     alerts.push(`${view.gone.length} listener${view.gone.length > 1 ? 's' : ''} gone (a: ack)`);
   if (snapshot) {
     items.push(
-      snapshot.hostname,
+      escapeControl(snapshot.hostname),
       `every ${intervalMs / 1000}s`,
       `${formatClock(snapshot.wallMs)} in ${formatMs(snapshot.durationMs)}`,
     );
@@ -114,7 +129,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
       .map(([s, n]) => `${SHORT_STATES[s] ?? s} ${n}`);
     if (parts.length) items.push(parts.join(' '));
     if (snapshot.ownerStats.unreadable > 0) items.push('run as root to see all owners');
-    if (snapshot.warnings.length > 0) items.push(snapshot.warnings[0]!);
+    if (snapshot.warnings.length > 0) items.push(escapeControl(snapshot.warnings[0]!));
   } else {
     items.push('sampling…');
   }
@@ -128,18 +143,15 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     wide: ui.wide,
     noColor,
   };
-  if (ui.help) {
-    body = (
-      <Overlay title="netwatch keys (Esc closes)" lines={helpLines()} width={width} height={paneHeight} />
-    );
-  } else if (ui.details) {
-    const row = rows[selected];
+  if (overlay) {
+    const scroll = overlayLines > overlayBody ? ', ↑↓ PgUp PgDn scroll' : '';
     body = (
       <Overlay
-        title={`${PANE_TITLES[ui.pane]}: details (Esc closes)`}
-        lines={detailsLines(ui.pane, row, snapshot?.wallMs ?? 0)}
+        title={`${overlay.title} (Esc closes${scroll})`}
+        lines={overlay.lines}
         width={width}
         height={paneHeight}
+        offset={overlayTop}
       />
     );
   } else {

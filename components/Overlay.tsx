@@ -1,21 +1,51 @@
 import { Box, Text } from 'ink';
-import { truncate } from '../src/textwidth.js';
+import { displayWidth, truncate } from '../src/textwidth.js';
 
 export interface OverlayProps {
   title: string;
-  /** Already escaped text lines; cut to fit, never wrapped. */
+  /** Already escaped text lines; wrapped at the width (see wrapLines), never cut short. */
   lines: readonly string[];
   width: number;
   /** Lines available, title included. */
   height: number;
-  /** First line to show, for scrolling long details. */
+  /** First (wrapped) line to show, for scrolling long help and details. */
   offset?: number;
+}
+
+const segmenter = new Intl.Segmenter();
+
+/**
+ * `lines` broken between graphemes so none is wider than `width`: a details view exists to show the whole
+ * command line, which a cut would lose. The overlay scrolls to show what does not fit.
+ */
+export function wrapLines(lines: readonly string[], width: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (width < 1 || displayWidth(line) <= width) {
+      out.push(line);
+      continue;
+    }
+    let current = '';
+    let used = 0;
+    for (const { segment } of segmenter.segment(line)) {
+      const w = displayWidth(segment);
+      if (used + w > width && current !== '') {
+        out.push(current);
+        current = '';
+        used = 0;
+      }
+      current += segment;
+      used += w;
+    }
+    out.push(current);
+  }
+  return out;
 }
 
 /** A full-pane text panel (help, details): a bold title and as many lines as fit. */
 export function Overlay({ title, lines, width, height, offset = 0 }: OverlayProps) {
   const body = Math.max(0, height - 1);
-  const visible = lines.slice(offset, offset + body);
+  const visible = wrapLines(lines, width).slice(offset, offset + body);
   return (
     <Box flexDirection="column" height={height} width={width}>
       <Text bold wrap="truncate-end">

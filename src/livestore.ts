@@ -179,12 +179,20 @@ export class LiveStore {
     this.history = history;
   }
 
-  /** Forget vanished listeners and "new" marks: the user has seen them. */
+  /** Forget vanished listeners and "new" marks: the user has seen them (while paused, only those on screen). */
   acknowledge(): void {
-    this.gone = new Map();
-    this.appeared = new Map();
+    if (this.paused && this.shown) {
+      // What vanished or appeared behind the frozen view has not been seen: it must still show on resume.
+      for (const g of this.shown.gone)
+        if (this.gone.get(g.key)?.vanishedAt === g.vanishedAt) this.gone.delete(g.key);
+      for (const [key, at] of this.shown.appeared)
+        if (this.appeared.get(key) === at) this.appeared.delete(key);
+    } else {
+      this.gone = new Map();
+      this.appeared = new Map();
+    }
     if (this.latest) {
-      this.latest = { ...this.latest, gone: [], appeared: new Map() };
+      this.latest = { ...this.latest, gone: [...this.gone.values()], appeared: new Map(this.appeared) };
       if (!this.paused) this.publish(this.latest);
       else if (this.shown) this.publish({ ...this.shown, gone: [], appeared: new Map() });
     }

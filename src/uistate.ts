@@ -39,6 +39,8 @@ export interface UiState {
   readonly bits: boolean;
   readonly help: boolean;
   readonly details: boolean;
+  /** First line of the help or details overlay in view: while one is open, the movement keys scroll it. */
+  readonly overlayTop: number;
   /** Bumped by `a`: listeners gone before this are acknowledged (the store drops them). */
   readonly ackSeq: number;
   readonly quit: boolean;
@@ -65,6 +67,7 @@ export function initialUiState(overrides: Partial<UiState> = {}): UiState {
     bits: false,
     help: false,
     details: false,
+    overlayTop: 0,
     ackSeq: 0,
     quit: false,
     ...overrides,
@@ -131,9 +134,9 @@ export function reduce(state: UiState, action: Action): UiState {
         details: false,
       };
     case 'help':
-      return { ...state, help: !state.help };
+      return { ...state, help: !state.help, overlayTop: 0 };
     case 'closeOverlay':
-      return { ...state, help: false, details: false };
+      return { ...state, help: false, details: false, overlayTop: 0 };
     case 'filterOpen':
       return { ...state, editing: state.filters[pane], help: false };
     case 'filterInput':
@@ -159,6 +162,10 @@ export function reduce(state: UiState, action: Action): UiState {
         scrollTop: setFor(state.scrollTop, pane, 0),
       };
     case 'move': {
+      if (state.help || state.details) {
+        const last = Math.max(0, action.total - action.page);
+        return { ...state, overlayTop: clamp(state.overlayTop + action.delta, 0, last) };
+      }
       const max = Math.max(0, action.total - 1);
       const selected = clamp(state.selected[pane] + action.delta, 0, max);
       return {
@@ -168,12 +175,15 @@ export function reduce(state: UiState, action: Action): UiState {
       };
     }
     case 'home':
+      if (state.help || state.details) return { ...state, overlayTop: 0 };
       return {
         ...state,
         selected: setFor(state.selected, pane, 0),
         scrollTop: setFor(state.scrollTop, pane, 0),
       };
     case 'end': {
+      if (state.help || state.details)
+        return { ...state, overlayTop: Math.max(0, action.total - action.page) };
       const selected = Math.max(0, action.total - 1);
       return {
         ...state,
@@ -211,7 +221,7 @@ export function reduce(state: UiState, action: Action): UiState {
     case 'toggleBits':
       return { ...state, bits: !state.bits };
     case 'details':
-      return { ...state, details: !state.details, help: false };
+      return { ...state, details: !state.details, help: false, overlayTop: 0 };
     case 'ack':
       return { ...state, ackSeq: state.ackSeq + 1 };
   }

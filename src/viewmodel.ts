@@ -201,7 +201,7 @@ function connectionRow(
       remote: '*',
       state,
       program,
-      user: owners[0]?.user ?? (owners[0] ? String(owners[0].uid) : '-'),
+      user: owners[0] ? escapeControl(owners[0].user ?? String(owners[0].uid)) : '-',
       inode: s.inode,
       timer: '',
       mark,
@@ -282,7 +282,8 @@ export function listenerRows(view: LiveView, t: Toggles, names?: NameResolver): 
         : formatEndpointLive(s.local.address, s.local.port, s.proto, t.numeric, names);
     const proto = s.kind === 'unix' ? `unix/${s.type.toLowerCase()}` : s.proto;
     const program = programText(owners);
-    const user = s.kind === 'unix' ? (owners[0]?.user ?? '-') : userText(s.uid, owners, t.numeric);
+    const user =
+      s.kind === 'unix' ? escapeControl(owners[0]?.user ?? '-') : userText(s.uid, owners, t.numeric);
     const text = [proto, local, program, user, status, String(s.inode)];
     if (s.kind === 'inet') text.push(String(s.local.port));
     rows.push({
@@ -320,7 +321,7 @@ export function listenerRows(view: LiveView, t: Toggles, names?: NameResolver): 
 }
 
 function routeRow(r: Route, mark: Mark, t: Toggles, names: NameResolver | undefined): RouteRow {
-  const resolve = (a: string) => (!t.numeric && names?.host(a)) || a;
+  const resolve = (a: string) => escapeControl((!t.numeric && names?.host(a)) || a);
   const isDefault = r.prefixLength === 0;
   const destination = !t.numeric && isDefault ? 'default' : resolve(r.destination);
   const gateway = resolve(r.gateway);

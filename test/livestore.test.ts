@@ -1,0 +1,224 @@
+import { describe, expect, it, vi } from 'vitest';
+import { interfaceKey, listenerKey, socketKey } from '../src/diff.js';
+import { CLOSED_TICKS, type GoneListener, HISTORY_LENGTH, LiveStore } from '../src/livestore.js';
+import { HostReader } from '../src/reader.js';
+import { Sampler } from '../src/sampler.js';
+import type { Snapshot, Socket } from '../src/types.js';
+import { fixedClock, fixtureSnapshot, makeStore, WALL_BASE } from './helpers/app.js';
+import { fixture } from './helpers/cli.js';
+import { dev, inet, proc, route, snapshot, unix } from './helpers/snapshots.js';
+
+const WEB = inet('tcp', '0.0.0.0:80', '0.0.0.0:0', 'LISTEN', 100);
+const DNS = inet('udp', '127.0.0.1:53', '0.0.0.0:0', 'UNCONN', 101);
+const SSH = inet('tcp', '10.0.0.1:22', '10.0.0.9:50000', 'ESTABLISHED', 200);
+const owners = new Map([[100, [proc(10, 'nginx')]]]);
+
+/** Snapshots one second apart (WALL_BASE + n·1000). */
+function at(n: number, sockets: Socket[], extra: Parameters<typeof snapshot>[1] = {}): Snapshot {
+  return snapshot(n * 1000, { sockets, owners, ...extra });
+}
+
+describe('LiveStore', () => {
+  it('publishes nothing before the first sample, then the first sample without a diff', () => {
+    const { store, push } = makeStore();
+    expect(store.getView()).toBeUndefined();
+    push(at(0, [WEB]));
+    const view = store.getView()!;
+    expect(view.seq).toBe(1);
+    expect(view.diff).toBeUndefined();
+    expect(view.gone).toEqual([]);
+    expect(view.startedAt).toBe(WALL_BASE);
+    expect(view.paused).toBe(false);
+  });
+
+  it('keeps a vanished listener as gone, with its owners and time, until acknowledged', () => {
+    const { store, push } = makeStore([at(0, [WEB, DNS]), at(1, [DNS])]);
+    const gone = store.getView()!.gone;
+    expect(gone.map((g) => g.key)).toEqual([listenerKey(WEB)]);
+    expect(gone[0]).toMatchObject({ vanishedAt: WALL_BASE + 1000, owners: [{ pid: 10, command: 'nginx' }] });
+    push(at(2, [DNS]));
+    push(at(3, [DNS]));
+    expect(store.getView()!.gone.map((g) => g.key)).toEqual([listenerKey(WEB)]);
+    store.acknowledge();
+    expect(store.getView()!.gone).toEqual([]);
+    push(at(4, [DNS]));
+    expect(store.getView()!.gone).toEqual([]);
+  });
+
+  it('a listener that comes back is no longer gone; it is new until acknowledged', () => {
+    const { store, push } = makeStore([at(0, [WEB]), at(1, [])]);
+    expect(store.getView()!.gone).toHaveLength(1);
+    push(at(2, [{ ...WEB, inode: 300 }]));
+    const view = store.getView()!;
+    expect(view.gone).toEqual([]);
+    expect([...view.appeared]).toEqual([[listenerKey(WEB), WALL_BASE + 2000]]);
+    store.acknowledge();
+    expect(store.getView()!.appeared.size).toBe(0);
+  });
+
+  it('marks listeners that appear after the first sample as new, not the ones already there', () => {
+    const { store } = makeStore([at(0, [WEB]), at(1, [WEB, DNS])]);
+    expect([...store.getView()!.appeared.keys()]).toEqual([listenerKey(DNS)]);
+  });
+
+  it('keeps a closed socket for CLOSED_TICKS ticks, with the owners it had', () => {
+    const { store, push } = makeStore([at(0, [WEB, SSH])]);
+    push(at(1, [WEB]));
+    const seen: number[] = [];
+    for (let n = 2; n < 2 + CLOSED_TICKS + 2; n++) {
+      if (store.getView()!.closed.some((c) => c.socket === SSH)) seen.push(n - 1);
+      push(at(n, [WEB]));
+    }
+    expect(seen).toHaveLength(CLOSED_TICKS);
+    expect(seen).toEqual(Array.from({ length: CLOSED_TICKS }, (_, i) => i + 1));
+    expect(store.getView()!.closed).toEqual([]);
+  });
+
+  it('remembers the owners of a socket that closed', () => {
+    const { store } = makeStore([at(0, [WEB]), at(1, [])]);
+    expect(store.getView()!.closed[0]).toMatchObject({ socket: WEB, owners: [{ pid: 10 }] });
+  });
+
+  it('keeps removed routes for CLOSED_TICKS ticks', () => {
+    const r = route('10.0.0.0', 8, '0.0.0.0', 'eth0');
+    const { store, push } = makeStore([at(0, [], { routes: [r] }), at(1, [], { routes: [] })]);
+    expect(store.getView()!.removedRoutes.map((x) => x.route)).toEqual([r]);
+    for (let i = 1; i < CLOSED_TICKS; i++) push(at(1 + i, [], { routes: [] }));
+    expect(store.getView()!.removedRoutes).toHaveLength(1);
+    push(at(1 + CLOSED_TICKS, [], { routes: [] }));
+    expect(store.getView()!.removedRoutes).toEqual([]);
+  });
+
+  it('records when a socket was first seen; sockets of the first sample predate netwatch', () => {
+    const { store, push } = makeStore([at(0, [WEB])]);
+    push(at(5, [WEB, SSH]));
+    const view = store.getView()!;
+    expect(view.firstSeen(socketKey(WEB))).toBeUndefined();
+    expect(view.firstSeen(socketKey(SSH))).toBe(WALL_BASE + 5000);
+  });
+
+  it('freezes getView() while paused; ingest goes on and unpausing jumps to the latest sample', () => {
+    const { store, push } = makeStore([at(0, [WEB, DNS])]);
+    const notified = vi.fn();
+    store.subscribe(notified);
+    store.setPaused(true);
+    const frozen = store.getView()!;
+    expect(frozen.paused).toBe(true);
+    expect(notified).toHaveBeenCalledTimes(1);
+    push(at(1, [DNS]));
+    push(at(2, [DNS, SSH]));
+    expect(store.getView()).toBe(frozen);
+    expect(store.getView()!.snapshot.sockets).toEqual([WEB, DNS]);
+    expect(notified).toHaveBeenCalledTimes(1);
+    store.setPaused(false);
+    const resumed = store.getView()!;
+    expect(resumed.seq).toBe(3);
+    expect(resumed.paused).toBe(false);
+    expect(resumed.snapshot.sockets).toEqual([DNS, SSH]);
+    // The listener that vanished during the pause is still reported.
+    expect(resumed.gone.map((g) => g.key)).toEqual([listenerKey(WEB)]);
+    expect(notified).toHaveBeenCalledTimes(2);
+    store.setPaused(false);
+    expect(notified).toHaveBeenCalledTimes(2);
+  });
+
+  it('acknowledging while paused clears the gone list on the frozen view and keeps it frozen', () => {
+    const { store, push } = makeStore([at(0, [WEB]), at(1, [])]);
+    store.setPaused(true);
+    push(at(2, [SSH]));
+    store.acknowledge();
+    const view = store.getView()!;
+    expect(view.gone).toEqual([]);
+    expect(view.seq).toBe(2);
+    expect(view.paused).toBe(true);
+    store.setPaused(false);
+    expect(store.getView()!.gone).toEqual([]);
+    expect(store.getView()!.seq).toBe(3);
+  });
+
+  it('acknowledging while paused keeps what vanished during the pause, unseen, for after it', () => {
+    const { store, push } = makeStore([at(0, [WEB, DNS]), at(1, [DNS])]);
+    store.setPaused(true);
+    push(at(2, [])); // DNS vanishes behind the frozen view
+    store.acknowledge(); // the user acknowledges WEB, the one on screen
+    expect(store.getView()!.gone).toEqual([]);
+    store.setPaused(false);
+    expect(store.getView()!.gone.map((g) => g.key)).toEqual([listenerKey(DNS)]);
+  });
+
+  it('calls onVanished once per tick with that tick’s vanished listeners', () => {
+    const calls: GoneListener[][] = [];
+    const { push } = makeStore([at(0, [WEB, DNS])], { onVanished: (g) => calls.push([...g]) });
+    push(at(1, [WEB, DNS]));
+    expect(calls).toEqual([]);
+    push(at(2, [DNS]));
+    push(at(3, []));
+    expect(calls.map((c) => c.map((g) => g.key))).toEqual([[listenerKey(WEB)], [listenerKey(DNS)]]);
+  });
+
+  it('calls onVanished with the listeners of the process killed between live-t0 and live-t1', () => {
+    const onVanished = vi.fn();
+    makeStore([fixtureSnapshot('live-t0', 0), fixtureSnapshot('live-t1', 1000)], { onVanished });
+    expect(onVanished).toHaveBeenCalledTimes(1);
+    const keys = (onVanished.mock.calls[0]![0] as GoneListener[]).map((g) => g.key);
+    expect(keys).toEqual(
+      expect.arrayContaining(['tcp 127.0.0.1 42453', 'tcp 127.0.0.1 46393', 'tcp6 ::1 39071']),
+    );
+    expect(keys).toHaveLength(9);
+    const gone = onVanished.mock.calls[0]![0] as GoneListener[];
+    expect(gone.every((g) => g.owners[0]?.pid === 3752)).toBe(true);
+  });
+
+  it('keeps a bounded rate history per interface: HISTORY_LENGTH samples, newest last', () => {
+    const { store, push } = makeStore();
+    const total = HISTORY_LENGTH + 7;
+    for (let n = 0; n < total; n++) {
+      // Cumulative 1000 + 2000 + … + n·1000 bytes: the rate at sample n is n·1000 B/s.
+      const rx = BigInt((n * (n + 1) * 1000) / 2);
+      push(at(n, [], { interfaces: [{ ...dev('eth0', rx, 0n), ifindex: 2 }] }));
+    }
+    const history = store.getView()!.history.get(interfaceKey({ name: 'eth0', ifindex: 2 }))!;
+    expect(history.rx).toHaveLength(HISTORY_LENGTH);
+    expect(history.tx).toHaveLength(HISTORY_LENGTH);
+    expect(history.rx.at(-1)).toBe((total - 1) * 1000);
+    expect(history.rx[0]).toBe((total - HISTORY_LENGTH) * 1000);
+    expect(history.tx.every((v) => v === 0)).toBe(true);
+  });
+
+  it('drops the history of an interface that went away', () => {
+    const { store } = makeStore([
+      at(0, [], {
+        interfaces: [
+          { ...dev('eth0', 0n, 0n), ifindex: 2 },
+          { ...dev('tun0', 0n, 0n), ifindex: 9 },
+        ],
+      }),
+      at(1, [], { interfaces: [{ ...dev('eth0', 10n, 0n), ifindex: 2 }] }),
+    ]);
+    expect([...store.getView()!.history.keys()]).toEqual(['eth0#2']);
+  });
+
+  it('follows a sampler once attached', () => {
+    const sampler = new Sampler({ reader: new HostReader(fixture('edge-hostile')), clock: fixedClock(0) });
+    const store = new LiveStore(sampler);
+    const detach = store.attach();
+    expect(store.getView()).toBeUndefined();
+    sampler.tick();
+    expect(store.getView()!.seq).toBe(1);
+    sampler.tick();
+    expect(store.getView()!.seq).toBe(2);
+    detach();
+    sampler.tick();
+    expect(store.getView()!.seq).toBe(2);
+    // Attaching to a sampler that already sampled shows that sample at once.
+    const late = new LiveStore(sampler);
+    late.attach();
+    expect(late.getView()!.seq).toBe(3);
+  });
+
+  it('lists unix listeners among the gone ones too', () => {
+    const sock = unix('/run/app.sock', 500);
+    const { store } = makeStore([at(0, [sock]), at(1, [])]);
+    expect(store.getView()!.gone.map((g) => g.key)).toEqual(['unix /run/app.sock']);
+  });
+});
