@@ -20,7 +20,8 @@ export function FilterLine({ editing, applied, error, shown, total, width, noCol
   const count = `${shown}/${total}`;
   if (editing !== undefined) {
     const text = `/${editing}█`;
-    const err = error ? `  ✗ ${error}` : '';
+    // While typing, the rows already follow the text (or the last good filter): show how many.
+    const err = error ? `  ✗ ${error}` : `  ${count}`;
     return (
       <Text wrap="truncate-end">
         <Text bold>{truncate(text, width)}</Text>

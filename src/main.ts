@@ -33,6 +33,19 @@ function runOnce(o: Options, reader: HostReader): void {
   }
 }
 
+async function runExporter(reader: HostReader, address: NonNullable<Options['exporter']>): Promise<void> {
+  // prom-client is only loaded here, so --once and the live view do not pay for it.
+  const { startExporter } = await import('./exporter.js');
+  const exporter = await startExporter(reader, address);
+  process.stderr.write(`netwatch: serving metrics at ${exporter.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await exporter.close();
+}
+
 async function main(argv: string[]): Promise<void> {
   // `netwatch --once | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -53,6 +66,10 @@ async function main(argv: string[]): Promise<void> {
       `netwatch: ${reader.path('proc')} is not a directory: is --root ${o.root} a host root?\n`,
     );
     process.exitCode = 1;
+    return;
+  }
+  if (o.exporter) {
+    await runExporter(reader, o.exporter);
     return;
   }
   if (o.once || !process.stdout.isTTY || !process.stdin.isTTY) {

@@ -8,6 +8,8 @@ export interface Options {
   root: string;
   intervalMs: number;
   bell: boolean;
+  /** --exporter [HOST:]PORT: serve Prometheus metrics instead of the live view. */
+  exporter: ExporterAddress | undefined;
   // netstat's selection flags
   tcp: boolean;
   udp: boolean;
@@ -27,6 +29,25 @@ export interface Options {
   groups: boolean;
   inet4: boolean;
   inet6: boolean;
+}
+
+// Kept here rather than in exporter.ts so that parsing arguments does not load prom-client.
+export interface ExporterAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export const DEFAULT_EXPORTER: ExporterAddress = { host: '127.0.0.1', port: 9531 };
+
+/** "9531", ":9531", "0.0.0.0:9531", "[::1]:9531" → host and port; undefined when malformed. */
+export function parseExporterAddress(text: string | true): ExporterAddress | undefined {
+  if (text === true || text === '') return DEFAULT_EXPORTER;
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return undefined;
+  const host = m[1] || m[2] || DEFAULT_EXPORTER.host;
+  return { host, port };
 }
 
 export type ParseResult =
@@ -60,6 +81,16 @@ export function buildProgram(version: string): Command {
         .argParser(parseInterval),
     )
     .option('--bell', 'ring the terminal bell when a listener vanishes')
+    .addOption(
+      new Option(
+        '--exporter [addr]',
+        'serve Prometheus metrics at http://ADDR/metrics (default 127.0.0.1:9531)',
+      ).argParser((value: string) => {
+        const address = parseExporterAddress(value);
+        if (!address) throw new InvalidArgumentError('expected PORT or HOST:PORT, e.g. 9531 or 0.0.0.0:9531');
+        return address;
+      }),
+    )
     .option('-t, --tcp', 'TCP sockets')
     .option('-u, --udp', 'UDP sockets')
     .option('-U, --udplite', 'UDP-Lite sockets')
@@ -118,6 +149,7 @@ export function parseOptions(argv: readonly string[], version = '0.0.0'): ParseR
     root: String(o.root),
     intervalMs: Number(o.interval),
     bell: Boolean(o.bell),
+    exporter: o.exporter === undefined ? undefined : o.exporter === true ? DEFAULT_EXPORTER : o.exporter,
     tcp: Boolean(o.tcp),
     udp: Boolean(o.udp),
     udplite: Boolean(o.udplite),

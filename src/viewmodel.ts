@@ -313,8 +313,9 @@ export function listenerRows(view: LiveView, t: Toggles, names?: NameResolver): 
       appeared,
     );
   }
+  // A vanished listener is an alert: it is shown (and counted in the status bar) even when unix sockets
+  // are hidden, because a dead /run/php-fpm.sock is as much a crashed service as a dead :80.
   for (const g of view.gone) {
-    if (g.socket.kind === 'unix' && !t.showUnix) continue;
     make(g.socket, g.owners, 'gone', g.vanishedAt);
   }
   return rows;
@@ -383,7 +384,7 @@ export function interfaceRows(view: LiveView): InterfaceRow[] {
       name,
       mtu: i.mtu,
       flags,
-      operstate: i.operstate ?? '',
+      operstate: escapeControl(i.operstate ?? ''),
       rxOk: i.rxPackets,
       rxErr: i.rxErrs,
       rxDrp: i.rxDrop,
@@ -417,8 +418,9 @@ export function counterRows(view: LiveView, t: Toggles): CounterRow[] {
       const description = counterDescription(group, name);
       rows.push({
         key: `${group}.${name}`,
-        group,
-        name,
+        // Counter names come from the kernel's own header lines; escape them like any kernel text.
+        group: escapeControl(group),
+        name: escapeControl(name),
         description,
         value,
         delta,

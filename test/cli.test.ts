@@ -6,7 +6,7 @@ import { type SocketChild, startSocketChild } from './helpers/children.js';
 import { fixture, REPO, runCli } from './helpers/cli.js';
 
 describe('flags', () => {
-  it.each([['-z'], ['--bogus'], ['--interval', 'soon'], ['--once', 'extra']])(
+  it.each([['-z'], ['--bogus'], ['--interval', 'soon'], ['--once', 'extra'], ['--exporter', 'nowhere']])(
     '%j: usage on stderr, exit 2',
     (...args) => {
       const r = runCli(args);
@@ -73,7 +73,6 @@ describe('hostile input (fixtures/edge-hostile)', () => {
     for (const args of [['-anpe'], ['-ia'], ['-s'], ['--json']]) {
       const r = runCli(['--once', '--root', root, ...args]);
       expect(r.status).toBe(0);
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
       expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     }
     const text = runCli(['--once', '--root', root, '-anp']).stdout;
@@ -116,7 +115,9 @@ describe('--once on the live machine (real sockets on 127.0.0.1 and ::1)', () =>
         .filter((l) => l.includes(` ${child.pid}/`))
         .sort();
     const ours = grep(runCli(['--once', '-anlp']).stdout);
-    const netstat = grep(execFileSync('netstat', ['-anlp'], { encoding: 'utf8' }));
+    const netstat = grep(
+      execFileSync('netstat', ['-anlp'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }),
+    );
     expect(ours.length).toBeGreaterThanOrEqual(8); // 8 inet sockets, plus the unix socketpairs of its stdio
     expect(ours).toEqual(netstat);
     expect(ours.some((l) => /^tcp6 .*::1:\d+ .*LISTEN/.test(l))).toBe(true);

@@ -171,10 +171,14 @@ describe('listenerRows', () => {
       ['tcp', '127.0.0.1:631', '', undefined, '-'],
       ['tcp6', '[fd00::1]:22', 'new', WALL_BASE + 1000, '7/sshd'],
       ['udp', '127.0.0.1:53', 'gone', WALL_BASE + 1000, '50/dnsmasq'],
+      // A vanished listener is an alert: shown even while unix sockets are hidden.
+      ['unix/stream', '/run/app.sock', 'gone', WALL_BASE + 1000, '-'],
     ]);
   });
 
-  it('shows unix listeners (and gone ones) only with showUnix', () => {
+  it('shows present unix listeners only with showUnix, gone ones always', () => {
+    const hidden = listenerRows(view(), T).filter((r) => r.proto.startsWith('unix'));
+    expect(hidden.map((r) => [r.local, r.status])).toEqual([['/run/app.sock', 'gone']]);
     const rows = listenerRows(view(), { ...T, showUnix: true });
     expect(rows.filter((r) => r.proto === 'unix/stream').map((r) => [r.local, r.status])).toEqual([
       ['/run/app.sock', 'gone'],
@@ -187,7 +191,7 @@ describe('listenerRows', () => {
     ['pid', ['[fd00::1]:22', '0.0.0.0:80', '127.0.0.1:53', '127.0.0.1:631']],
     ['status', ['127.0.0.1:53', '[fd00::1]:22', '0.0.0.0:80', '127.0.0.1:631']],
   ])('sorts by %s', (key, expected) => {
-    const rows = listenerRows(view(), T);
+    const rows = listenerRows(view(), T).filter((r) => !r.proto.startsWith('unix'));
     expect(sortListeners(rows, key, false).map((r) => r.local)).toEqual(expected);
     expect(sortListeners(rows, key, true).map((r) => r.local)).toEqual([...expected].reverse());
   });

@@ -59,7 +59,7 @@ describe('sampling real loopback sockets', () => {
   });
 
   it('agrees with ss -tuanpeH on every socket of the child (proto, addresses, state, inode)', () => {
-    const ssText = execFileSync('ss', ['-tuanpeH'], { encoding: 'utf8' });
+    const ssText = execFileSync('ss', ['-tuanpeH'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     const SS_STATE: Record<string, string> = {
       ESTAB: 'ESTABLISHED',
       LISTEN: 'LISTEN',
@@ -94,7 +94,7 @@ describe('sampling real loopback sockets', () => {
   });
 
   it('agrees with ss on the host-wide set of TCP listeners', () => {
-    const ssText = execFileSync('ss', ['-tlnH'], { encoding: 'utf8' });
+    const ssText = execFileSync('ss', ['-tlnH'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     const fromSs = ssText
       .split('\n')
       .filter(Boolean)
