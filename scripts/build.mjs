@@ -24,7 +24,10 @@ await build({
   },
   // React's development build records a performance measure with the props of every render (React 19's
   // performance tracks) and never frees them: the live view grew by 40 MB/s until it was built for production.
-  define: { 'process.env.NETWATCH_VERSION': JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
+  define: {
+    'process.env.NETWATCH_VERSION': JSON.stringify(pkg.version),
+    'process.env.NODE_ENV': '"production"',
+  },
   // Ink imports react-devtools-core only when DEV=true; it is not a dependency of ours.
   external: ['react-devtools-core'],
   logLevel: 'warning',
