@@ -76,6 +76,11 @@ async function main(argv: string[]): Promise<void> {
     runOnce(o, reader);
     return;
   }
+  // We are on a terminal, so the live view must draw frames. Ink reads CI / CONTINUOUS_INTEGRATION when it
+  // is imported and, if set, draws only the last frame at exit: a monitor opened in a CI job's debug shell
+  // (or by a test run with CI=true) would sit blank. The user asked for the live view; give it to them.
+  process.env.CI = 'false';
+  process.env.CONTINUOUS_INTEGRATION = 'false';
   const { runLive } = await import('./live.js');
   await runLive(o, reader);
 }
