@@ -177,89 +177,130 @@ function socketSubject(s: Socket, owners: readonly ProcessInfo[], text: string[]
   };
 }
 
-function connectionRow(
-  s: Socket,
-  owners: readonly ProcessInfo[],
-  mark: Mark,
-  firstSeen: number | undefined,
-  t: Toggles,
-  names: NameResolver | undefined,
-): ConnectionRow {
-  const program = programText(owners);
-  if (s.kind === 'unix') {
-    const local = escapeControl(s.path) || '*';
-    const state = s.state || 'UNCONN';
-    const text = ['unix', s.type, local, state, program, String(s.inode)];
-    return {
-      key: socketKey(s),
-      socket: s,
-      owners,
-      proto: `unix/${s.type.toLowerCase()}`,
-      recvQ: 0,
-      sendQ: 0,
-      local,
-      remote: '*',
-      state,
-      program,
-      user: owners[0] ? escapeControl(owners[0].user ?? String(owners[0].uid)) : '-',
-      inode: s.inode,
-      timer: '',
-      mark,
-      firstSeen,
-      subject: socketSubject(s, owners, text),
-    };
+/**
+ * A connection row whose text is made on first use. The view builds one row per socket per sample (20,000
+ * and more), but only the visible ones are drawn; formatting every address, program and filter subject
+ * up front was most of the live view's garbage. Each getter computes once and keeps the result.
+ */
+class LazyConnectionRow implements ConnectionRow {
+  private cache: {
+    key?: string;
+    local?: string;
+    remote?: string;
+    program?: string;
+    user?: string;
+    timer?: string;
+    subject?: FilterSubject;
+  } = {};
+
+  constructor(
+    readonly socket: Socket,
+    readonly owners: readonly ProcessInfo[],
+    readonly mark: Mark,
+    private readonly firstSeenOf: ((key: string) => number | undefined) | undefined,
+    private readonly t: Toggles,
+    private readonly names: NameResolver | undefined,
+  ) {}
+
+  get key(): string {
+    this.cache.key ??= socketKey(this.socket);
+    return this.cache.key;
   }
-  const local = formatEndpointLive(s.local.address, s.local.port, s.proto, t.numeric, names);
-  const remote = formatEndpointLive(s.remote.address, s.remote.port, s.proto, t.numeric, names);
-  const user = userText(s.uid, owners, t.numeric);
-  // Numeric forms are searchable even when names are shown, so `/8080` finds "http-alt".
-  const text = [
-    s.proto,
-    local,
-    remote,
-    s.state,
-    program,
-    user,
-    `${s.local.port}`,
-    `${s.remote.port}`,
-    String(s.inode),
-  ];
-  return {
-    key: socketKey(s),
-    socket: s,
-    owners,
-    proto: s.proto,
-    recvQ: s.recvQ,
-    sendQ: s.sendQ,
-    local,
-    remote,
-    state: s.state,
-    program,
-    user,
-    inode: s.inode,
-    timer: timerText(s),
-    mark,
-    firstSeen,
-    subject: socketSubject(s, owners, text),
-  };
+  get firstSeen(): number | undefined {
+    return this.firstSeenOf?.(this.key);
+  }
+  get proto(): string {
+    const s = this.socket;
+    return s.kind === 'unix' ? `unix/${s.type.toLowerCase()}` : s.proto;
+  }
+  get recvQ(): number {
+    return this.socket.kind === 'unix' ? 0 : this.socket.recvQ;
+  }
+  get sendQ(): number {
+    return this.socket.kind === 'unix' ? 0 : this.socket.sendQ;
+  }
+  get state(): string {
+    const s = this.socket;
+    return s.kind === 'unix' ? s.state || 'UNCONN' : s.state;
+  }
+  get inode(): number {
+    return this.socket.inode;
+  }
+  get local(): string {
+    const s = this.socket;
+    this.cache.local ??=
+      s.kind === 'unix'
+        ? escapeControl(s.path) || '*'
+        : formatEndpointLive(s.local.address, s.local.port, s.proto, this.t.numeric, this.names);
+    return this.cache.local;
+  }
+  get remote(): string {
+    const s = this.socket;
+    this.cache.remote ??=
+      s.kind === 'unix'
+        ? '*'
+        : formatEndpointLive(s.remote.address, s.remote.port, s.proto, this.t.numeric, this.names);
+    return this.cache.remote;
+  }
+  get program(): string {
+    this.cache.program ??= programText(this.owners);
+    return this.cache.program;
+  }
+  get user(): string {
+    const s = this.socket;
+    const owner = this.owners[0];
+    this.cache.user ??=
+      s.kind === 'unix'
+        ? owner
+          ? escapeControl(owner.user ?? String(owner.uid))
+          : '-'
+        : userText(s.uid, this.owners, this.t.numeric);
+    return this.cache.user;
+  }
+  get timer(): string {
+    const s = this.socket;
+    this.cache.timer ??= s.kind === 'unix' ? '' : timerText(s);
+    return this.cache.timer;
+  }
+  get subject(): FilterSubject {
+    if (this.cache.subject) return this.cache.subject;
+    const s = this.socket;
+    const text =
+      s.kind === 'unix'
+        ? ['unix', s.type, this.local, this.state, this.program, String(s.inode)]
+        : // Numeric forms are searchable even when names are shown, so `/8080` finds "http-alt".
+          [
+            s.proto,
+            this.local,
+            this.remote,
+            s.state,
+            this.program,
+            this.user,
+            `${s.local.port}`,
+            `${s.remote.port}`,
+            String(s.inode),
+          ];
+    this.cache.subject = socketSubject(s, this.owners, text);
+    return this.cache.subject;
+  }
 }
 
 /** Every inet socket (and unix ones when toggled), plus sockets closed in the last ticks marked '-'. */
 export function connectionRows(view: LiveView, t: Toggles, names?: NameResolver): ConnectionRow[] {
   const { snapshot, diff } = view;
-  const opened = new Set(diff?.opened.map(socketKey));
-  const changed = new Set(diff?.changed.map((c) => socketKey(c.after)));
+  // The diff hands back the snapshot's own socket objects, so marks are identity lookups, not key strings.
+  const opened = new Set<Socket>(diff?.opened);
+  const changed = new Set<Socket>(diff?.changed.map((c) => c.after));
   const rows: ConnectionRow[] = [];
   for (const s of snapshot.sockets) {
     if (s.kind === 'unix' && !t.showUnix) continue;
-    const key = socketKey(s);
     const owners = (s.inode !== 0 && snapshot.owners.get(s.inode)) || NO_OWNERS;
-    const mark: Mark = opened.has(key) ? '+' : changed.has(key) ? '~' : ' ';
-    rows.push(connectionRow(s, owners, mark, view.firstSeen(key), t, names));
+    const mark: Mark = opened.has(s) ? '+' : changed.has(s) ? '~' : ' ';
+    rows.push(new LazyConnectionRow(s, owners, mark, view.firstSeen, t, names));
   }
   for (const c of view.closed) {
     if (c.socket.kind === 'unix' && !t.showUnix) continue;
-    rows.push(connectionRow(c.socket, c.owners, '-', undefined, t, names));
+    rows.push(new LazyConnectionRow(c.socket, c.owners, '-', undefined, t, names));
   }
   return rows;
 }
