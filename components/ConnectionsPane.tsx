@@ -1,17 +1,8 @@
 import { formatDuration } from '../src/format.js';
 import type { ConnectionRow } from '../src/viewmodel.js';
-import { type Column, Table } from './Table.js';
+import { type Column, type PaneProps, Table } from './Table.js';
 
-export interface ConnectionsPaneProps {
-  /** Filtered, sorted rows. */
-  rows: readonly ConnectionRow[];
-  width: number;
-  /** Lines available, header included. */
-  height: number;
-  selected: number;
-  scrollTop: number;
-  wide: boolean;
-  noColor: boolean;
+export interface ConnectionsPaneProps extends PaneProps<ConnectionRow> {
   /** Wall-clock now, for the age column. */
   now: number;
 }
@@ -77,20 +68,9 @@ function rowStyle(r: ConnectionRow) {
   return { mark: r.mark, color: MARK_COLOURS[r.mark], dim: r.mark === '-' };
 }
 
+const rowKey = (r: ConnectionRow) => r.key;
+
 /** Every inet socket (and unix sockets when toggled), one line each; opened '+', closed '-', changed '~'. */
 export function ConnectionsPane(props: ConnectionsPaneProps) {
-  return (
-    <Table
-      columns={columns(props.now)}
-      rows={props.rows}
-      width={props.width}
-      height={props.height}
-      selected={props.selected}
-      scrollTop={props.scrollTop}
-      wide={props.wide}
-      noColor={props.noColor}
-      rowKey={(r) => r.key}
-      rowStyle={rowStyle}
-    />
-  );
+  return <Table {...props} columns={columns(props.now)} rowKey={rowKey} rowStyle={rowStyle} />;
 }

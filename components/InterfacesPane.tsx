@@ -1,18 +1,9 @@
 import { formatByteRate, formatPerSecond } from '../src/format.js';
 import type { InterfaceRow } from '../src/viewmodel.js';
 import { sparkline } from './Sparkline.js';
-import { type Column, Table } from './Table.js';
+import { type Column, type PaneProps, Table } from './Table.js';
 
-export interface InterfacesPaneProps {
-  /** Filtered, sorted rows. */
-  rows: readonly InterfaceRow[];
-  width: number;
-  /** Lines available, header included. */
-  height: number;
-  selected: number;
-  scrollTop: number;
-  wide: boolean;
-  noColor: boolean;
+export interface InterfacesPaneProps extends PaneProps<InterfaceRow> {
   /** Show rates in bits per second. */
   bits: boolean;
 }
@@ -111,20 +102,9 @@ function rowStyle(r: InterfaceRow) {
   return undefined;
 }
 
+const rowKey = (r: InterfaceRow) => r.key;
+
 /** netstat -i columns plus live rates and a sparkline of recent RX/TX per interface. */
 export function InterfacesPane(props: InterfacesPaneProps) {
-  return (
-    <Table
-      columns={columns(props.bits)}
-      rows={props.rows}
-      width={props.width}
-      height={props.height}
-      selected={props.selected}
-      scrollTop={props.scrollTop}
-      wide={props.wide}
-      noColor={props.noColor}
-      rowKey={(r) => r.key}
-      rowStyle={rowStyle}
-    />
-  );
+  return <Table {...props} columns={columns(props.bits)} rowKey={rowKey} rowStyle={rowStyle} />;
 }

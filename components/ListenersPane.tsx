@@ -1,18 +1,8 @@
 import { formatClock } from '../src/format.js';
 import type { ListenerRow } from '../src/viewmodel.js';
-import { type Column, Table } from './Table.js';
+import { type Column, type PaneProps, Table } from './Table.js';
 
-export interface ListenersPaneProps {
-  /** Filtered, sorted rows, vanished listeners included. */
-  rows: readonly ListenerRow[];
-  width: number;
-  /** Lines available, header included. */
-  height: number;
-  selected: number;
-  scrollTop: number;
-  wide: boolean;
-  noColor: boolean;
-}
+export type ListenersPaneProps = PaneProps<ListenerRow>;
 
 function statusText(r: ListenerRow): string {
   if (r.status === 'gone') return `gone ${r.since === undefined ? '' : formatClock(r.since)}`;
@@ -51,20 +41,9 @@ function rowStyle(r: ListenerRow) {
   return undefined;
 }
 
+const rowKey = (r: ListenerRow) => r.key;
+
 /** Listening sockets with their owners; vanished ones stay, marked gone with the time, until acknowledged. */
 export function ListenersPane(props: ListenersPaneProps) {
-  return (
-    <Table
-      columns={COLUMNS}
-      rows={props.rows}
-      width={props.width}
-      height={props.height}
-      selected={props.selected}
-      scrollTop={props.scrollTop}
-      wide={props.wide}
-      noColor={props.noColor}
-      rowKey={(r) => r.key}
-      rowStyle={rowStyle}
-    />
-  );
+  return <Table {...props} columns={COLUMNS} rowKey={rowKey} rowStyle={rowStyle} />;
 }

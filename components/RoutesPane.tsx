@@ -1,17 +1,7 @@
 import type { RouteRow } from '../src/viewmodel.js';
-import { type Column, Table } from './Table.js';
+import { type Column, type PaneProps, Table } from './Table.js';
 
-export interface RoutesPaneProps {
-  /** Filtered, sorted rows, removed routes included (marked '-'). */
-  rows: readonly RouteRow[];
-  width: number;
-  /** Lines available, header included. */
-  height: number;
-  selected: number;
-  scrollTop: number;
-  wide: boolean;
-  noColor: boolean;
-}
+export type RoutesPaneProps = PaneProps<RouteRow>;
 
 const COLUMNS: Column<RouteRow>[] = [
   {
@@ -36,20 +26,9 @@ function rowStyle(r: RouteRow) {
   return undefined;
 }
 
+const rowKey = (r: RouteRow) => r.key;
+
 /** IPv4 and IPv6 routes in netstat -r columns; added '+', removed '-'. */
 export function RoutesPane(props: RoutesPaneProps) {
-  return (
-    <Table
-      columns={COLUMNS}
-      rows={props.rows}
-      width={props.width}
-      height={props.height}
-      selected={props.selected}
-      scrollTop={props.scrollTop}
-      wide={props.wide}
-      noColor={props.noColor}
-      rowKey={(r) => r.key}
-      rowStyle={rowStyle}
-    />
-  );
+  return <Table {...props} columns={COLUMNS} rowKey={rowKey} rowStyle={rowStyle} />;
 }

@@ -1,18 +1,8 @@
 import { formatCount, formatDelta, formatPerSecond } from '../src/format.js';
 import type { CounterRow } from '../src/viewmodel.js';
-import { type Column, Table } from './Table.js';
+import { type Column, type PaneProps, Table } from './Table.js';
 
-export interface StatsPaneProps {
-  /** Filtered, sorted counter rows. */
-  rows: readonly CounterRow[];
-  width: number;
-  /** Lines available, header included. */
-  height: number;
-  selected: number;
-  scrollTop: number;
-  wide: boolean;
-  noColor: boolean;
-}
+export type StatsPaneProps = PaneProps<CounterRow>;
 
 function rateText(r: CounterRow): string {
   if (r.gauge) return '';
@@ -59,20 +49,9 @@ function rowStyle(r: CounterRow) {
   return undefined;
 }
 
+const rowKey = (r: CounterRow) => r.key;
+
 /** Every counter of snmp, netstat and snmp6 by group, with delta and rate; climbing trouble counters marked '!'. */
 export function StatsPane(props: StatsPaneProps) {
-  return (
-    <Table
-      columns={COLUMNS}
-      rows={props.rows}
-      width={props.width}
-      height={props.height}
-      selected={props.selected}
-      scrollTop={props.scrollTop}
-      wide={props.wide}
-      noColor={props.noColor}
-      rowKey={(r) => r.key}
-      rowStyle={rowStyle}
-    />
-  );
+  return <Table {...props} columns={COLUMNS} rowKey={rowKey} rowStyle={rowStyle} />;
 }

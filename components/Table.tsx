@@ -50,6 +50,12 @@ export interface TableProps<Row> {
   noColor?: boolean;
 }
 
+/** What every pane takes and hands to its table unchanged (the pane adds columns, keys and styles). */
+export type PaneProps<Row> = Pick<
+  TableProps<Row>,
+  'rows' | 'width' | 'height' | 'selected' | 'scrollTop' | 'wide' | 'noColor'
+>;
+
 export interface FittedColumn<Row> {
   column: Column<Row>;
   width: number;
