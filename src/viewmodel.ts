@@ -528,11 +528,23 @@ function protoRank(p: string): number {
 }
 
 type Comparator<R> = (a: R, b: R) => number;
+/** A sort given as one string key per row: computed once per row, then compared as plain strings. */
+interface Keyed<R> {
+  readonly key: (row: R) => string;
+}
+type Sort<R> = Comparator<R> | Keyed<R>;
 
-const CONNECTION_SORT: Record<string, Comparator<ConnectionRow>> = {
-  proto: (a, b) => protoRank(a.proto) - protoRank(b.proto) || compareAddr(a.socket, b.socket, 'local'),
-  local: (a, b) => compareAddr(a.socket, b.socket, 'local'),
-  remote: (a, b) => compareAddr(a.socket, b.socket, 'remote'),
+function endpointKey(s: Socket, side: 'local' | 'remote'): string {
+  if (s.kind === 'unix') return `u${s.path}`;
+  const ep = s[side];
+  return `${addrKey(ep.address)}:${String(ep.port).padStart(5, '0')}`;
+}
+
+// The address sorts run over every row after each sample: keyed, so each row's key is built once.
+const CONNECTION_SORT: Record<string, Sort<ConnectionRow>> = {
+  proto: { key: (r) => `${String(protoRank(r.proto)).padStart(3, '0')} ${endpointKey(r.socket, 'local')}` },
+  local: { key: (r) => endpointKey(r.socket, 'local') },
+  remote: { key: (r) => endpointKey(r.socket, 'remote') },
   state: (a, b) => cmpStr(a.state, b.state),
   pid: (a, b) =>
     (a.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER) - (b.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER),
@@ -576,14 +588,26 @@ const COUNTER_SORT: Record<string, Comparator<CounterRow>> = {
 
 function sorted<R>(
   rows: readonly R[],
-  table: Record<string, Comparator<R>>,
+  table: Record<string, Sort<R>>,
   key: string,
   reverse: boolean,
 ): readonly R[] {
-  const cmp = table[key];
-  if (!cmp) return rows;
-  // Array.prototype.sort is stable, so equal keys keep kernel order.
-  const out = rows.slice().sort(cmp);
+  const sort = table[key];
+  if (!sort) return rows;
+  let out: R[];
+  if (typeof sort === 'function') {
+    // Array.prototype.sort is stable, so equal keys keep kernel order.
+    out = rows.slice().sort(sort);
+  } else {
+    const keys = rows.map(sort.key);
+    const order = keys.map((_, i) => i);
+    order.sort((a, b) => {
+      const x = keys[a]!;
+      const y = keys[b]!;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    out = order.map((i) => rows[i]!);
+  }
   return reverse ? out.reverse() : out;
 }
 

@@ -257,6 +257,22 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     expect(reader.linkReads.sort()).toEqual(['proc/100/fd/3', 'proc/100/fd/4']);
   });
 
+  it('hands back the same map when nothing changed, and keeps unchanged arrays when something did', () => {
+    proc(100, { fds: { 3: 1000, 4: 1001 } });
+    const scanner = new OwnerScanner(reader, { fullEvery: 1000 });
+    const first = scanner.scan(inodes(1000, 1001)).owners;
+    const second = scanner.scan(inodes(1000, 1001)).owners;
+    expect(second).toBe(first);
+    link(100, 5, 1002);
+    const third = scanner.scan(inodes(1000, 1001, 1002)).owners;
+    expect(third).not.toBe(first);
+    expect(third.get(1000)).toBe(first.get(1000));
+    expect(pidsOf(third, 1002)).toEqual([100]);
+    // A socket that is no longer asked for is no longer in the map, even though nothing else changed.
+    const fourth = scanner.scan(inodes(1000, 1002)).owners;
+    expect([...fourth.keys()].sort()).toEqual([1000, 1002]);
+  });
+
   it('reads no fd directory at all when every requested inode is known', () => {
     proc(100, { fds: { 3: 1000 } });
     proc(200, { fds: { 3: 2000 } });
