@@ -13,7 +13,7 @@ describe('HostReader', () => {
   it('reads files under its root, larger ones than its buffer too, and reuses the buffer', () => {
     dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
     mkdirSync(join(dir, 'proc/net'), { recursive: true });
-    const big = 'x'.repeat(700_000) + 'é\n';
+    const big = `${'x'.repeat(700_000)}é\n`;
     writeFileSync(join(dir, 'proc/net/big'), big);
     writeFileSync(join(dir, 'proc/net/small'), 'small\n');
     const r = new HostReader(dir);
