@@ -128,6 +128,8 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
       .sort((a, b) => b[1] - a[1])
       .map(([s, n]) => `${SHORT_STATES[s] ?? s} ${n}`);
     if (parts.length) items.push(parts.join(' '));
+    // What the filter leaves of the pane in view, so it stays visible whichever line has room.
+    if (ui.filters[ui.pane] || ui.editing !== undefined) items.push(`${rows.length}/${total} shown`);
     if (snapshot.ownerStats.unreadable > 0) items.push('run as root to see all owners');
     if (snapshot.warnings.length > 0) items.push(escapeControl(snapshot.warnings[0]!));
   } else {

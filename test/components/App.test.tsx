@@ -274,7 +274,10 @@ describe('the filter line', () => {
     await app.press('/');
     await app.until((f) => f.includes('/█'), 'the open filter line');
     await app.press(...'port:38151');
-    const typing = await app.until((f) => f.includes('/port:38151█'), 'the typed filter');
+    const typing = await app.until(
+      (f) => f.includes('/port:38151█  801/4034'),
+      'the typed filter and its count',
+    );
     const body = (f: string) =>
       f
         .split('\n')
@@ -285,6 +288,8 @@ describe('the filter line', () => {
     await app.press(KEY.enter);
     const applied = await app.until((f) => f.includes('filter: port:38151  801/4034'), 'the applied filter');
     expect(body(applied)).toHaveLength(26);
+    // The status bar carries the count too.
+    expect(applied.split('\n').at(-1)).toContain('801/4034 shown');
     for (const line of body(applied)) expect(line).toMatch(/:38151\s/);
     await app.press(KEY.escape);
     await app.until((f) => f.includes('4034/4034'), 'the cleared filter');
