@@ -31,6 +31,23 @@ describe('flags', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('--once does not load Ink or React: the static import graph of the entry holds neither', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(`${REPO}dist/${file}`, 'utf8');
+      for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s*["']\.\/([^"']+)["']/gm))
+        visit(m[1]!);
+    };
+    visit('netwatch.js');
+    expect(seen.size).toBeGreaterThan(1);
+    for (const file of seen) {
+      const text = readFileSync(`${REPO}dist/${file}`, 'utf8');
+      expect(text, file).not.toMatch(/react-reconciler|useSyncExternalStore|yoga-layout/);
+    }
+  });
+
   it('behaves as --once when stdout is not a terminal', () => {
     const r = runCli(['-tln', '--root', fixture('live-t0')]);
     expect(r.status).toBe(0);
