@@ -1,10 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { AnyRow } from '../src/details.js';
 import { type CompiledFilter, parseFilter } from '../src/filter.js';
 import type { LiveView } from '../src/livestore.js';
 import type { NameResolver } from '../src/names.js';
 import type { Pane, UiState } from '../src/uistate.js';
-import type { Toggles } from '../src/viewmodel.js';
+import type { ConnectionRow, Toggles } from '../src/viewmodel.js';
 import {
   connectionRows,
   counterRows,
@@ -33,11 +33,12 @@ function buildRows(
   pane: Pane,
   t: Toggles,
   names: NameResolver,
+  previous: readonly AnyRow[] | undefined,
 ): readonly AnyRow[] {
   if (!view) return [];
   switch (pane) {
     case 'connections':
-      return connectionRows(view, t, names);
+      return connectionRows(view, t, names, previous as readonly ConnectionRow[] | undefined);
     case 'listeners':
       return listenerRows(view, t, names);
     case 'routes':
@@ -70,10 +71,15 @@ function sortRows(rows: readonly AnyRow[], pane: Pane, key: string, reverse: boo
  */
 export function usePaneRows(view: LiveView | undefined, ui: UiState, names: NameResolver): PaneRows {
   const { pane, numeric, showUnix, hideZero, changedOnly } = ui;
-  const built = useMemo(
-    () => buildRows(view, pane, { numeric, showUnix, hideZero, changedOnly }, names),
-    [view, pane, numeric, showUnix, hideZero, changedOnly, names],
-  );
+  // The previous rows of this pane, so an unchanged sample can hand back the same array (connectionRows)
+  // and the filter and sort below are skipped. A cache read and written during render, not state.
+  const last = useRef<{ pane: Pane; rows: readonly AnyRow[] } | undefined>(undefined);
+  const built = useMemo(() => {
+    const previous = last.current?.pane === pane ? last.current.rows : undefined;
+    const rows = buildRows(view, pane, { numeric, showUnix, hideZero, changedOnly }, names, previous);
+    last.current = { pane, rows };
+    return rows;
+  }, [view, pane, numeric, showUnix, hideZero, changedOnly, names]);
   const typed = ui.editing ?? ui.filters[pane];
   const { filter, error } = useMemo(() => {
     const parsed = parseFilter(typed);

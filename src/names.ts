@@ -7,11 +7,14 @@ export class NameResolver {
   private hosts: Map<string, string> | undefined;
   private services: Map<string, string> | undefined;
   private protocols: Map<number, string> | undefined;
+  /** Bumped by invalidate(), so text formatted with older names can tell it is stale. */
+  version = 0;
 
   constructor(private readonly reader: HostReader) {}
 
   /** Forget what was read: the next lookup reads the files again (called when one of them changes). */
   invalidate(): void {
+    this.version++;
     this.hosts = undefined;
     this.services = undefined;
     this.protocols = undefined;

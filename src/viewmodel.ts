@@ -183,6 +183,8 @@ function socketSubject(s: Socket, owners: readonly ProcessInfo[], text: string[]
  * up front was most of the live view's garbage. Each getter computes once and keeps the result.
  */
 class LazyConnectionRow implements ConnectionRow {
+  /** names.version when the text was formatted (see NameResolver.invalidate). */
+  private readonly namesVersion: number;
   private cache: {
     key?: string;
     local?: string;
@@ -200,7 +202,27 @@ class LazyConnectionRow implements ConnectionRow {
     private readonly firstSeenOf: ((key: string) => number | undefined) | undefined,
     private readonly t: Toggles,
     private readonly names: NameResolver | undefined,
-  ) {}
+  ) {
+    this.namesVersion = names?.version ?? 0;
+  }
+
+  /** Would a row built from these inputs show exactly what this one shows? */
+  sameAs(
+    owners: readonly ProcessInfo[],
+    mark: Mark,
+    firstSeenOf: ((key: string) => number | undefined) | undefined,
+    t: Toggles,
+    names: NameResolver | undefined,
+  ): boolean {
+    return (
+      this.owners === owners &&
+      this.mark === mark &&
+      this.firstSeenOf === firstSeenOf &&
+      this.names === names &&
+      this.namesVersion === (names?.version ?? 0) &&
+      this.t.numeric === t.numeric
+    );
+  }
 
   get key(): string {
     this.cache.key ??= socketKey(this.socket);
@@ -285,8 +307,37 @@ class LazyConnectionRow implements ConnectionRow {
   }
 }
 
-/** Every inet socket (and unix ones when toggled), plus sockets closed in the last ticks marked '-'. */
-export function connectionRows(view: LiveView, t: Toggles, names?: NameResolver): ConnectionRow[] {
+// Rows are kept per socket object between samples. The sampler hands back the same immutable socket for an
+// unchanged line and the owner map the same array for unchanged holders, so in the steady state every row
+// is reused, its formatted text with it, and the previous array can be returned as a whole (see below).
+const ROWS = new WeakMap<Socket, LazyConnectionRow>();
+
+function rowFor(
+  s: Socket,
+  owners: readonly ProcessInfo[],
+  mark: Mark,
+  firstSeenOf: ((key: string) => number | undefined) | undefined,
+  t: Toggles,
+  names: NameResolver | undefined,
+): LazyConnectionRow {
+  const old = ROWS.get(s);
+  if (old?.sameAs(owners, mark, firstSeenOf, t, names)) return old;
+  const row = new LazyConnectionRow(s, owners, mark, firstSeenOf, t, names);
+  ROWS.set(s, row);
+  return row;
+}
+
+/**
+ * Every inet socket (and unix ones when toggled), plus sockets closed in the last ticks marked '-'.
+ * When every row is the one in `previous`, `previous` itself is returned, so the filter and sort memos
+ * downstream see an unchanged input and skip their work.
+ */
+export function connectionRows(
+  view: LiveView,
+  t: Toggles,
+  names?: NameResolver,
+  previous?: readonly ConnectionRow[],
+): readonly ConnectionRow[] {
   const { snapshot, diff } = view;
   // The diff hands back the snapshot's own socket objects, so marks are identity lookups, not key strings.
   const opened = new Set<Socket>(diff?.opened);
@@ -296,13 +347,20 @@ export function connectionRows(view: LiveView, t: Toggles, names?: NameResolver)
     if (s.kind === 'unix' && !t.showUnix) continue;
     const owners = (s.inode !== 0 && snapshot.owners.get(s.inode)) || NO_OWNERS;
     const mark: Mark = opened.has(s) ? '+' : changed.has(s) ? '~' : ' ';
-    rows.push(new LazyConnectionRow(s, owners, mark, view.firstSeen, t, names));
+    rows.push(rowFor(s, owners, mark, view.firstSeen, t, names));
   }
   for (const c of view.closed) {
     if (c.socket.kind === 'unix' && !t.showUnix) continue;
-    rows.push(new LazyConnectionRow(c.socket, c.owners, '-', undefined, t, names));
+    rows.push(rowFor(c.socket, c.owners, '-', undefined, t, names));
   }
-  return rows;
+  return previous && sameRows(previous, rows) ? previous : rows;
+}
+
+/** Same length and the same row objects in the same order. */
+export function sameRows<R>(a: readonly R[], b: readonly R[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Current listeners, plus vanished ones (status 'gone') until acknowledged. */

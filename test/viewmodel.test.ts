@@ -399,3 +399,38 @@ describe('tcpStateCounts', () => {
     expect(Object.fromEntries(counts)).toEqual({ ESTABLISHED: 4000, LISTEN: 14, TIME_WAIT: 5 });
   });
 });
+
+describe('row reuse between samples', () => {
+  const a = inet('tcp', '127.0.0.1:80', '0.0.0.0:0', 'LISTEN', 1);
+  const b = inet('tcp', '127.0.0.1:80', '127.0.0.1:5000', 'ESTABLISHED', 2);
+  const owners = new Map([[1, [proc(10, 'nginx')]]]);
+
+  it('hands back the previous array when every socket, owner list and mark is the same', () => {
+    const { store, push } = makeStore([snapshot(0, { sockets: [a, b], owners })]);
+    const first = connectionRows(store.getView()!, T);
+    // The next sample: same socket objects (the sampler reuses unchanged lines), same owner arrays.
+    push(snapshot(1000, { sockets: [a, b], owners }));
+    const again = connectionRows(store.getView()!, T, undefined, first);
+    expect(again).toBe(first);
+  });
+
+  it('reuses unchanged rows when something changed, and rebuilds the changed one', () => {
+    const { store, push } = makeStore([snapshot(0, { sockets: [a, b], owners })]);
+    const first = connectionRows(store.getView()!, T);
+    const c = inet('tcp', '127.0.0.1:80', '127.0.0.1:5001', 'ESTABLISHED', 3);
+    push(snapshot(1000, { sockets: [a, b, c], owners }));
+    const next = connectionRows(store.getView()!, T, undefined, first);
+    expect(next).not.toBe(first);
+    expect(next[0]).toBe(first[0]);
+    expect(next[1]).toBe(first[1]);
+    expect(next[2]!.mark).toBe('+');
+  });
+
+  it('rebuilds rows when the numeric toggle changes', () => {
+    const s0 = snapshot(0, { sockets: [a], owners });
+    const first = connectionRows(viewOf(s0), T);
+    const numeric = connectionRows(viewOf(s0), { ...T, numeric: true }, undefined, first);
+    expect(numeric).not.toBe(first);
+    expect(numeric[0]).not.toBe(first[0]);
+  });
+});

@@ -308,15 +308,17 @@ class InetDeduper {
  * position, which shifts whenever an earlier row goes away.
  */
 export class InetLineCache {
-  private prev = new Map<string, InetSocket>();
-  private next = new Map<string, InetSocket>();
+  private prev = new Map<string, CachedLine>();
+  private next = new Map<string, CachedLine>();
 
-  get(key: string): InetSocket | undefined {
-    return this.prev.get(key);
+  /** The row of `line` from the last read, if that line was there; `key` is its endpoints-and-state prefix. */
+  get(key: string, line: string): InetSocket | undefined {
+    const hit = this.prev.get(key);
+    return hit !== undefined && hit.line === line ? hit.row : undefined;
   }
 
-  set(key: string, row: InetSocket): void {
-    this.next.set(key, row);
+  set(key: string, line: string, row: InetSocket): void {
+    this.next.set(key, { line, row });
   }
 
   /** Call after each parse: what this read saw becomes what the next read can reuse. */
@@ -325,6 +327,19 @@ export class InetLineCache {
     this.next = new Map();
   }
 }
+
+interface CachedLine {
+  readonly line: string;
+  readonly row: InetSocket;
+}
+
+/**
+ * Length of the key prefix after the slot's colon: " local rem st" at the kernel's fixed widths (IPv4
+ * " 0100007F:0050 00000000:0000 0A", IPv6 with 32-digit addresses). Hashing this instead of the whole
+ * 150-character line was the cache's main cost; equal keys are confirmed by comparing the whole line.
+ */
+const KEY_LENGTH_V4 = 30;
+const KEY_LENGTH_V6 = 78;
 
 /**
  * Parses one /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6} text. The header line is skipped;
@@ -346,14 +361,16 @@ export function parseInet(text: string, proto: InetProto, cache?: InetLineCache)
     const next = lineEnd + 1;
     if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--; // tolerate CRLF copies
     let key: string | undefined;
+    let line: string | undefined;
     if (cache && !first) {
       const colon = text.indexOf(':', lineStart);
       if (colon > 0 && colon < lineEnd) {
-        key = text.slice(colon + 1, lineEnd);
-        const hit = cache.get(key);
+        line = text.slice(colon + 1, lineEnd);
+        key = line.slice(0, v6 ? KEY_LENGTH_V6 : KEY_LENGTH_V4);
+        const hit = cache.get(key, line);
         if (hit !== undefined) {
           lineStart = next;
-          cache.set(key, hit);
+          cache.set(key, line, hit);
           if (dedupe.add(hit)) rows.push(hit);
           continue;
         }
@@ -372,7 +389,7 @@ export function parseInet(text: string, proto: InetProto, cache?: InetLineCache)
       skipped++;
       continue;
     }
-    if (key !== undefined) cache!.set(key, row);
+    if (key !== undefined && line !== undefined) cache!.set(key, line, row);
     if (dedupe.add(row)) rows.push(row);
   }
   cache?.turn();

@@ -39,6 +39,16 @@ describe('InetLineCache', () => {
     expect(parseInet(table(A, B, C), 'tcp', cache)).toEqual(parseInet(table(A, B, C), 'tcp'));
   });
 
+  it('keeps two sockets apart that share endpoints and state (SO_REUSEPORT listeners)', () => {
+    const cache = new InetLineCache();
+    const twin = A.replace(' 5001 ', ' 5009 ');
+    const first = parseInet(table(A, twin), 'tcp', cache).rows;
+    expect(first.map((r) => r.inode)).toEqual([5001, 5009]);
+    const second = parseInet(table(A, twin), 'tcp', cache).rows;
+    expect(second.map((r) => r.inode)).toEqual([5001, 5009]);
+    expect(second[1]).toBe(first[1]);
+  });
+
   it('forgets lines not seen in the last read', () => {
     const cache = new InetLineCache();
     const first = parseInet(table(A), 'tcp', cache).rows;
