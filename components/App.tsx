@@ -1,4 +1,4 @@
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, useApp, useInput } from 'ink';
 import { useReducer, useRef } from 'react';
 import { useLiveView } from '../hooks/useLiveView.js';
 import { usePaneRows } from '../hooks/usePaneRows.js';
@@ -196,9 +196,4 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
       <StatusBar items={items} alerts={alerts} width={width} noColor={noColor} />
     </Box>
   );
-}
-
-/** Shown when the first sample fails outright (not expected: the collector turns failures into warnings). */
-export function Fatal({ message }: { message: string }) {
-  return <Text color="red">{message}</Text>;
 }

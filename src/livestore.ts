@@ -3,14 +3,7 @@
 // a tick or two ago, when each socket was first seen, and a bounded history of interface rates.
 // Pausing freezes what is shown while sampling goes on underneath (bottom's habit), so a listener that
 // vanishes during a pause is still reported when the display resumes.
-import {
-  type InterfaceDiff,
-  isListener,
-  listenerKey,
-  routeKey,
-  type SnapshotDiff,
-  socketKey,
-} from './diff.js';
+import { type InterfaceDiff, listenerKey, routeKey, type SnapshotDiff, socketKey } from './diff.js';
 import type { Sampler, SamplerState } from './sampler.js';
 import type { ProcessInfo, Route, Snapshot, Socket } from './types.js';
 
@@ -203,11 +196,6 @@ export class LiveStore {
     this.paused = paused;
     if (paused && this.shown) this.publish({ ...this.shown, paused: true });
     else if (!paused && this.latest) this.publish(this.latest);
-  }
-
-  /** Listening sockets currently present, for views that need them. */
-  static listeners(snapshot: Snapshot): Socket[] {
-    return snapshot.sockets.filter(isListener);
   }
 
   getView = (): LiveView | undefined => this.shown;

@@ -60,16 +60,6 @@ export class HostReader {
     }
   }
 
-  /** Raw bytes, or undefined when missing. */
-  readBytes(rel: string): Buffer | undefined {
-    try {
-      return fs.readFileSync(this.path(rel));
-    } catch (err) {
-      if (isGone(err)) return undefined;
-      throw err;
-    }
-  }
-
   /** Directory entries; throws (EACCES, ENOENT...) so callers can tell "gone" from "forbidden". */
   readDir(rel: string): string[] {
     return fs.readdirSync(this.path(rel));

@@ -566,15 +566,6 @@ function cmpStr(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function compareAddr(a: Socket, b: Socket, side: 'local' | 'remote'): number {
-  if (a.kind === 'unix' || b.kind === 'unix') {
-    return cmpStr(a.kind === 'unix' ? a.path : '', b.kind === 'unix' ? b.path : '');
-  }
-  const x = a[side];
-  const y = b[side];
-  return cmpStr(addrKey(x.address), addrKey(y.address)) || x.port - y.port;
-}
-
 const PROTO_ORDER = new Map<string, number>(
   (['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] satisfies InetProto[]).map((p, i) => [
     p,
@@ -611,9 +602,9 @@ const CONNECTION_SORT: Record<string, Sort<ConnectionRow>> = {
   age: (a, b) => (b.firstSeen ?? 0) - (a.firstSeen ?? 0),
 };
 
-const LISTENER_SORT: Record<string, Comparator<ListenerRow>> = {
-  proto: (a, b) => protoRank(a.proto) - protoRank(b.proto) || compareAddr(a.socket, b.socket, 'local'),
-  local: (a, b) => compareAddr(a.socket, b.socket, 'local'),
+const LISTENER_SORT: Record<string, Sort<ListenerRow>> = {
+  proto: { key: (r) => `${String(protoRank(r.proto)).padStart(3, '0')} ${endpointKey(r.socket, 'local')}` },
+  local: { key: (r) => endpointKey(r.socket, 'local') },
   pid: (a, b) =>
     (a.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER) - (b.owners[0]?.pid ?? Number.MAX_SAFE_INTEGER),
   status: (a, b) => statusRank(a.status) - statusRank(b.status),
