@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { netwatch: 'src/main.ts', lib: 'src/lib.ts' },
+  entryPoints: { netwatch: 'src/main.ts', lib: 'src/lib.ts', ownersworker: 'src/ownersworker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,11 +1,15 @@
 // The CLI entry: owns process.stdout/stderr and exit codes. The live UI (Ink + React) is loaded with a
 // dynamic import only when it is needed, so `--once` never pays for it.
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { snapshotJson } from './jsonout.js';
 import { NameResolver } from './names.js';
 import { renderOnce, selectionFor } from './once.js';
 import { type Options, parseOptions } from './options.js';
+import { decodeOwners, type OwnersMessage } from './ownerswire.js';
 import { HostReader } from './reader.js';
 import { Collector } from './sampler.js';
+import type { ProcessInfo } from './types.js';
 import { VERSION } from './version.js';
 
 function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): void {
@@ -13,9 +17,50 @@ function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): v
   process.exitCode = code;
 }
 
-function runOnce(o: Options, reader: HostReader): void {
+/**
+ * Start the owner scan on the second core (dist/ownersworker.js). Resolves to undefined when no worker can
+ * run (running from the TypeScript sources, or the worker failed): the caller then scans in this thread.
+ */
+function ownersInWorker(root: string): Promise<OwnersMessage | undefined> {
+  const url = new URL('./ownersworker.js', import.meta.url);
+  if (!existsSync(url)) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(url, { workerData: { netwatchOwners: true, root } });
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    worker.once('message', (m: { ok: boolean; message?: OwnersMessage }) =>
+      resolve(m.ok ? m.message : undefined),
+    );
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
+  });
+}
+
+async function runOnce(o: Options, reader: HostReader): Promise<void> {
   const collector = new Collector(reader, undefined, false);
-  const snapshot = collector.collect(selectionFor(o));
+  const selection = selectionFor(o);
+  // The owner scan and reading the tables each take about half the time and need each other only to
+  // format the output: run them side by side.
+  const pending = selection.owners ? ownersInWorker(reader.root) : undefined;
+  let snapshot = collector.collect({ ...selection, owners: false });
+  if (pending) {
+    const message = await pending;
+    if (message) {
+      const all = decodeOwners(message);
+      const owners = new Map<number, readonly ProcessInfo[]>();
+      for (const s of snapshot.sockets) {
+        const holders = s.inode !== 0 ? all.get(s.inode) : undefined;
+        if (holders) owners.set(s.inode, holders);
+      }
+      snapshot = { ...snapshot, owners, ownerStats: message.stats };
+    } else {
+      snapshot = collector.collect(selection);
+    }
+  }
   for (const w of snapshot.warnings) process.stderr.write(`netwatch: ${w}\n`);
   for (const [file, n] of snapshot.skippedLines) {
     process.stderr.write(`netwatch: ${file}: skipped ${n} malformed line${n === 1 ? '' : 's'}\n`);
@@ -73,7 +118,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (o.once || !process.stdout.isTTY || !process.stdin.isTTY) {
-    runOnce(o, reader);
+    await runOnce(o, reader);
     return;
   }
   // We are on a terminal, so the live view must draw frames. Ink reads CI / CONTINUOUS_INTEGRATION when it

@@ -181,6 +181,22 @@ export class OwnerScanner {
     this.fullEvery = Math.max(1, Math.floor(opts.fullEvery ?? 30));
   }
 
+  /**
+   * Owners of every socket any process holds, from one full pass: for a one-shot run that starts the scan
+   * before it knows which sockets exist (src/ownersworker.ts does it on the second core).
+   */
+  scanAll(): OwnerScan {
+    const { stats } = this.scan(new Set());
+    const owners = new Map<number, readonly ProcessInfo[]>();
+    for (const [inode, pids] of this.holders) {
+      owners.set(
+        inode,
+        pids.map((pid) => this.procs.get(pid)!.info!),
+      );
+    }
+    return { owners, stats };
+  }
+
   /** Owners of the requested socket inodes (inode 0 is never owned), from cache where it is still valid. */
   scan(inodes: ReadonlySet<number>): OwnerScan {
     const scanNo = ++this.scanNo;

@@ -273,6 +273,15 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     expect([...fourth.keys()].sort()).toEqual([1000, 1002]);
   });
 
+  it('scanAll maps every socket any process holds, without being told which', () => {
+    proc(100, { fds: { 3: 1000, 4: 1001 } });
+    proc(200, { fds: { 3: 1001, 5: 'pipe:[7]' } });
+    const { owners, stats } = new OwnerScanner(reader).scanAll();
+    expect([...owners.keys()].sort()).toEqual([1000, 1001]);
+    expect(pidsOf(owners, 1001)).toEqual([100, 200]);
+    expect(stats.processes).toBe(2);
+  });
+
   it('reads no fd directory at all when every requested inode is known', () => {
     proc(100, { fds: { 3: 1000 } });
     proc(200, { fds: { 3: 2000 } });
