@@ -8,6 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** Largest single read(2); see readText. */
+const READ_CHUNK = 128 * 1024;
+
 export class HostReader {
   /** Absolute host root, without trailing slash (except '/'). */
   readonly root: string;
@@ -47,7 +50,10 @@ export class HostReader {
           this.buffer.copy(bigger, 0, 0, length);
           this.buffer = bigger;
         }
-        const n = fs.readSync(fd, this.buffer, length, this.buffer.length - length, null);
+        // At most READ_CHUNK per call: sysctl files (proc/sys/...) allocate a kernel buffer as large as the
+        // request and fail with ENOMEM for a multi-megabyte one, which the grown buffer would ask for.
+        const want = Math.min(READ_CHUNK, this.buffer.length - length);
+        const n = fs.readSync(fd, this.buffer, length, want, null);
         if (n === 0) break;
         length += n;
       }

@@ -140,6 +140,14 @@ describe('--once on the live machine (real sockets on 127.0.0.1 and ::1)', () =>
     expect(ours.some((l) => /^tcp6 .*::1:\d+ .*LISTEN/.test(l))).toBe(true);
   });
 
+  it('reads every file of the live host without a warning', () => {
+    for (const args of [['-tan'], ['-anp'], ['-s'], ['-ia'], ['-rn'], ['--json']]) {
+      const r = runCli(['--once', ...args]);
+      expect(r.status).toBe(0);
+      expect(r.stderr, args.join(' ')).not.toMatch(/cannot read|malformed/);
+    }
+  });
+
   it('--json lists the sockets with their owning process', () => {
     const doc = JSON.parse(runCli(['--json', '-t']).stdout);
     const listener = doc.sockets.find(

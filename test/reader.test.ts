@@ -29,6 +29,20 @@ describe('HostReader', () => {
     expect(text?.startsWith('  sl  local_address')).toBe(true);
   });
 
+  it('reads a sysctl file after its buffer has grown large (no multi-megabyte read request: ENOMEM)', () => {
+    dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
+    mkdirSync(join(dir, 'proc/net'), { recursive: true });
+    writeFileSync(join(dir, 'proc/net/huge'), 'y'.repeat(5_000_000));
+    const r = new HostReader(dir);
+    expect(r.readText('proc/net/huge')?.length).toBe(5_000_000);
+    const live = new HostReader('/');
+    live.readText('proc/self/maps');
+    expect(new HostReader('/').readText('proc/sys/kernel/hostname')?.trim().length).toBeGreaterThan(0);
+    // The same reader, with its grown buffer, reading a sysctl file.
+    (live as unknown as { buffer: Buffer }).buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+    expect(live.readText('proc/sys/kernel/hostname')?.trim().length).toBeGreaterThan(0);
+  });
+
   it('throws for errors other than "not there"', () => {
     dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
     mkdirSync(join(dir, 'proc/net/tcp'), { recursive: true });
