@@ -9,8 +9,10 @@
 // This runs every tick over tens of thousands of lines, so it scans by offsets into the text: the line is
 // split into token offsets held in two preallocated arrays, and numbers are read straight from char codes.
 // No regular expressions, no split(), no per-row temporary arrays.
+
 import type { Endpoint, InetProto, InetSocket, Parsed, SocketState, TcpTail } from '../types.js';
 import { tryDecodeIPv4Hex, tryDecodeIPv6Hex } from './addr.js';
+import { RowDeduper } from './dedupe.js';
 
 const TCP_STATES: readonly SocketState[] = [
   'UNKNOWN',
@@ -275,32 +277,6 @@ function identity(s: InetSocket): string {
 }
 
 /**
- * Drops rows the kernel printed twice in one read (seq_file can repeat a row across read chunks).
- * Inodes are unique per live socket, so a number-keyed map settles almost every row cheaply; only rows
- * without an inode (TIME_WAIT, request sockets) and the rare inode collision pay for a string key.
- */
-class InetDeduper {
-  private readonly byInode = new Map<number, InetSocket>();
-  private readonly seen = new Set<string>();
-
-  /** True when `row` was not seen before in this read. */
-  add(row: InetSocket): boolean {
-    if (row.inode !== 0) {
-      const first = this.byInode.get(row.inode);
-      if (first === undefined) {
-        this.byInode.set(row.inode, row);
-        return true;
-      }
-      this.seen.add(identity(first));
-    }
-    const id = identity(row);
-    if (this.seen.has(id)) return false;
-    this.seen.add(id);
-    return true;
-  }
-}
-
-/**
  * Rows from the previous read of the same table, keyed by the line text after the slot number. Between two
  * samples most lines are byte-for-byte the same (long-lived connections with no timer running), so a hit
  * skips the parse and, as important, returns the same immutable object: less garbage, and the diff and the
@@ -351,7 +327,7 @@ export function parseInet(text: string, proto: InetProto, cache?: InetLineCache)
   let skipped = 0;
   const isTcp = proto === 'tcp' || proto === 'tcp6';
   const v6 = proto.endsWith('6');
-  const dedupe = new InetDeduper();
+  const dedupe = new RowDeduper(identity);
   const length = text.length;
   let lineStart = 0;
   let first = true;

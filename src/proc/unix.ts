@@ -4,7 +4,9 @@
 // the name byte for byte (abstract names with their leading NUL shown as '@'). So the path is everything
 // after the single space that follows the inode, spaces included; it is never trimmed.
 // Like inet.ts this runs every tick over thousands of lines: offsets and char codes, no regex, no split().
+
 import type { Parsed, UnixSocket, UnixState, UnixType } from '../types.js';
+import { RowDeduper } from './dedupe.js';
 import { readDecimal, readHex } from './inet.js';
 
 /** __SO_ACCEPTCON: set on listening sockets (netstat's ACC). */
@@ -77,25 +79,6 @@ function identity(s: UnixSocket): string {
   return `${s.inode} ${s.stateCode} ${s.flags} ${s.type} ${s.path}`;
 }
 
-/** Same scheme as inet.ts: inode-keyed map first, string identities only for collisions. */
-class UnixDeduper {
-  private readonly byInode = new Map<number, UnixSocket>();
-  private readonly seen = new Set<string>();
-
-  add(row: UnixSocket): boolean {
-    const first = this.byInode.get(row.inode);
-    if (first === undefined) {
-      this.byInode.set(row.inode, row);
-      return true;
-    }
-    this.seen.add(identity(first));
-    const id = identity(row);
-    if (this.seen.has(id)) return false;
-    this.seen.add(id);
-    return true;
-  }
-}
-
 /**
  * Parses /proc/net/unix text. The header is skipped; malformed lines are counted in `skipped`, never
  * thrown; rows repeated within the text (inode, state, flags, type and path all equal) are kept once.
@@ -104,7 +87,7 @@ class UnixDeduper {
 export function parseUnix(text: string): Parsed<UnixSocket> {
   const rows: UnixSocket[] = [];
   let skipped = 0;
-  const dedupe = new UnixDeduper();
+  const dedupe = new RowDeduper(identity);
   const length = text.length;
   let lineStart = 0;
   let first = true;
