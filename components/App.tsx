@@ -1,5 +1,5 @@
 import { Box, useApp, useInput } from 'ink';
-import { useReducer, useRef } from 'react';
+import { useMemo, useReducer, useRef } from 'react';
 import { useLiveView } from '../hooks/useLiveView.js';
 import { usePaneRows } from '../hooks/usePaneRows.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
@@ -112,6 +112,17 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     }
   });
 
+  // Counting TCP states walks every socket: once per sample, not on every key press.
+  const stateSummary = useMemo(
+    () =>
+      view
+        ? [...tcpStateCounts(view).entries()]
+            .sort((a, b) => b[1] - a[1])
+            .map(([s, n]) => `${SHORT_STATES[s] ?? s} ${n}`)
+            .join(' ')
+        : '',
+    [view],
+  );
   const items: string[] = [];
   const alerts: string[] = [];
   if (view?.paused || ui.paused) alerts.push('PAUSED');
@@ -123,11 +134,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
       `every ${intervalMs / 1000}s`,
       `${formatClock(snapshot.wallMs)} in ${formatMs(snapshot.durationMs)}`,
     );
-    const states = tcpStateCounts(view);
-    const parts = [...states.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([s, n]) => `${SHORT_STATES[s] ?? s} ${n}`);
-    if (parts.length) items.push(parts.join(' '));
+    if (stateSummary) items.push(stateSummary);
     // What the filter leaves of the pane in view, so it stays visible whichever line has room.
     if (ui.filters[ui.pane] || ui.editing !== undefined) items.push(`${rows.length}/${total} shown`);
     if (snapshot.ownerStats.unreadable > 0) items.push('run as root to see all owners');
