@@ -12,9 +12,11 @@ function statusText(r: ListenerRow): string {
 
 const COLUMNS: Column<ListenerRow>[] = [
   // Status first: at 20 columns "gone" must still be visible, it is the reason this pane exists.
-  { key: 'status', header: 'Status', get: statusText, width: 13, min: 4, priority: 10 },
+  // Status and address carry no priority, so the table never drops them: on a narrow terminal they are
+  // squeezed ("gone…", the address cut) while proto, program, user and inode go first.
+  { key: 'status', header: 'Status', get: statusText, width: 13, min: 5 },
   { key: 'proto', header: 'Proto', get: (r) => r.proto, width: 7, priority: 8 },
-  { key: 'local', header: 'Local Address', get: (r) => r.local, min: 10, width: 28, flex: true, priority: 9 },
+  { key: 'local', header: 'Local Address', get: (r) => r.local, min: 10, width: 28, flex: true },
   {
     key: 'program',
     header: 'PID/Program',

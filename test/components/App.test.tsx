@@ -4,7 +4,7 @@ import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../../src/format.js';
 import type { LiveView } from '../../src/livestore.js';
-import { KEYMAP, PANES } from '../../src/uistate.js';
+import { initialUiState, KEYMAP, PANES } from '../../src/uistate.js';
 import { connectionRows, counterRows, sortConnections, type Toggles } from '../../src/viewmodel.js';
 import {
   type AppHarness,
@@ -373,6 +373,22 @@ describe('vanished listeners', () => {
     await app.press('x');
     const later = await app.until((f) => f.includes('unix/'), 'the unix listeners');
     expect(later).not.toContain('gone');
+  });
+
+  it('at 20 columns a gone listener still shows "gone" and its address', async () => {
+    const fed = makeStore([t0()]);
+    const app = await renderApp(fed, {
+      columns: 20,
+      rows: 12,
+      initial: {
+        pane: 'listeners',
+        sort: { ...initialUiState().sort, listeners: { key: 'status', reverse: false } },
+      },
+    });
+    fed.push(t1());
+    const frame = await app.until((f) => f.includes('gone'), 'the gone listeners at 20 columns');
+    const first = frame.split('\n').find((l) => l.startsWith('-gone'));
+    expect(first).toMatch(/^-gone… 127\.0\.0\.1:4/);
   });
 
   it('Enter on a gone listener says when it vanished', async () => {
