@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Largest single read(2); see readText. */
-const READ_CHUNK = 128 * 1024;
+const READ_CHUNK = 1024 * 1024;
 
 export class HostReader {
   /** Absolute host root, without trailing slash (except '/'). */
