@@ -91,5 +91,13 @@ export function usePaneRows(view: LiveView | undefined, ui: UiState, names: Name
   const filtered = useMemo(() => filterRows(built, filter), [built, filter]);
   const { key, reverse } = ui.sort[pane];
   const rows = useMemo(() => sortRows(filtered, pane, key, reverse), [filtered, pane, key, reverse]);
-  return { rows, total: built.length, error };
+  // z and c narrow the Stats rows before the filter; the total stays "all counters" so 21/402 says how
+  // much they hide.
+  const total = useMemo(() => {
+    if (pane !== 'stats' || !view) return built.length;
+    let n = 0;
+    for (const values of view.snapshot.counters.values()) n += values.size;
+    return n;
+  }, [pane, view, built]);
+  return { rows, total, error };
 }
