@@ -314,15 +314,8 @@ export class OwnerScanner {
     try {
       names = this.reader.readDir(`${base}/fd`);
     } catch (err) {
-      if (isGone(err)) {
-        this.vanish(pid, entry, tally);
-        return;
-      }
-      if (isForbidden(err)) {
-        this.forbid(pid, entry);
-        return;
-      }
-      throw err;
+      this.classify(err, pid, entry, tally);
+      return;
     }
     tally.rescanned++;
 
@@ -362,15 +355,8 @@ export class OwnerScanner {
         info = this.identify(pid, info);
         if (info !== entry?.info) this.identityChanged = true;
       } catch (err) {
-        if (isGone(err)) {
-          this.vanish(pid, entry, tally);
-          return;
-        }
-        if (isForbidden(err)) {
-          this.forbid(pid, entry);
-          return;
-        }
-        throw err;
+        this.classify(err, pid, entry, tally);
+        return;
       }
       if (info === undefined) {
         this.vanish(pid, entry, tally);
@@ -409,6 +395,13 @@ export class OwnerScanner {
     const user = this.users.name(uid);
     const info: ProcessInfo = { pid, command, cmdline: parseCmdline(cmdlineText), uid };
     return user === undefined ? info : { ...info, user };
+  }
+
+  /** A read about process `pid` failed: it exited (vanished), may not be read (forbidden), or something else (throw). */
+  private classify(err: unknown, pid: number, entry: CachedProcess | undefined, tally: Tally): void {
+    if (isGone(err)) this.vanish(pid, entry, tally);
+    else if (isForbidden(err)) this.forbid(pid, entry);
+    else throw err;
   }
 
   private vanish(pid: number, entry: CachedProcess | undefined, tally: Tally): void {
