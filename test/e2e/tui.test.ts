@@ -77,8 +77,10 @@ describe('the live view in tmux', () => {
     keys('q');
     const exit = await waitFor(
       () => {
+        // The shell creates the file before it writes the line: an empty read is "not yet".
         try {
-          return readFileSync(`${dir}/exit`, 'utf8');
+          const text = readFileSync(`${dir}/exit`, 'utf8');
+          return text.endsWith('\n') ? text : undefined;
         } catch {
           return undefined;
         }
