@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { snapshotJson } from './jsonout.js';
 import { NameResolver } from './names.js';
-import { renderOnce, selectionFor } from './once.js';
+import { prepareOnce, selectionFor } from './once.js';
 import { type Options, parseOptions } from './options.js';
 import { decodeOwners, type OwnersMessage } from './ownerswire.js';
 import { HostReader } from './reader.js';
@@ -43,10 +43,13 @@ function ownersInWorker(root: string): Promise<OwnersMessage | undefined> {
 async function runOnce(o: Options, reader: HostReader): Promise<void> {
   const collector = new Collector(reader, undefined, false);
   const selection = selectionFor(o);
-  // The owner scan and reading the tables each take about half the time and need each other only to
-  // format the output: run them side by side.
+  const names = new NameResolver(reader);
+  const userOf = (uid: number) => collector.users.name(uid);
+  // The owner scan and reading the tables each take about half the time and need each other only for the
+  // PID/Program column: run them side by side, and format every other column while the scan finishes.
   const pending = selection.owners ? ownersInWorker(reader.root) : undefined;
   let snapshot = collector.collect({ ...selection, owners: false });
+  let finish = o.json ? undefined : prepareOnce(snapshot, o, names, userOf);
   if (pending) {
     const message = await pending;
     if (message) {
@@ -58,18 +61,20 @@ async function runOnce(o: Options, reader: HostReader): Promise<void> {
       }
       snapshot = { ...snapshot, owners, ownerStats: message.stats };
     } else {
+      // No worker: scan here, and format again from that snapshot (its sockets were read again too).
       snapshot = collector.collect(selection);
+      if (finish) finish = prepareOnce(snapshot, o, names, userOf);
     }
   }
   for (const w of snapshot.warnings) process.stderr.write(`netwatch: ${w}\n`);
   for (const [file, n] of snapshot.skippedLines) {
     process.stderr.write(`netwatch: ${file}: skipped ${n} malformed line${n === 1 ? '' : 's'}\n`);
   }
-  if (o.json) {
+  if (o.json || !finish) {
     process.stdout.write(`${snapshotJson(snapshot, o)}\n`);
     return;
   }
-  const lines = renderOnce(snapshot, o, new NameResolver(reader), (uid) => collector.users.name(uid));
+  const lines = finish(snapshot.owners);
   process.stdout.write(lines.length ? `${lines.join('\n')}\n` : '');
   if (o.programs && snapshot.ownerStats.unreadable > 0) {
     process.stderr.write(

@@ -9,7 +9,7 @@ import type { Options } from './options.js';
 import { routeFlagsText } from './proc/route.js';
 import { netstatIfaceFlags } from './proc/sysnet.js';
 import { INET_PROTOS, type Selection } from './sampler.js';
-import type { InetProto, InetSocket, ProcessInfo, Snapshot, Socket, UnixSocket } from './types.js';
+import type { InetProto, InetSocket, OwnerMap, ProcessInfo, Snapshot, Socket, UnixSocket } from './types.js';
 
 /** Which tables a set of options asks for, in netstat's terms. */
 export type Mode = 'sockets' | 'route' | 'interfaces' | 'statistics' | 'groups';
@@ -67,10 +67,6 @@ export function wantedByState(s: Socket, o: Options): boolean {
       : s.state === 'LISTEN' ||
         (!s.proto.startsWith('tcp') && s.remote.port === 0 && /^(0\.0\.0\.0|::)$/.test(s.remote.address));
   return o.listening ? listening : !listening;
-}
-
-function firstOwner(snapshot: Snapshot, inode: number): ProcessInfo | undefined {
-  return inode === 0 ? undefined : snapshot.owners.get(inode)?.[0];
 }
 
 function programColumn(p: ProcessInfo | undefined): string {
@@ -150,19 +146,12 @@ function inetHeader(o: Options): string {
   return h;
 }
 
-export function inetLine(
-  s: InetSocket,
-  snapshot: Snapshot,
-  o: Options,
-  names: NameResolver,
-  userOf: UserOf,
-): string {
+/** Everything of an inet line left of its PID/Program column. */
+function inetHead(s: InetSocket, o: Options, names: NameResolver, userOf: UserOf): string {
   const local = formatEndpoint(s.local.address, s.local.port, s.proto, o, names);
   const remote = formatEndpoint(s.remote.address, s.remote.port, s.proto, o, names);
   let line = `${s.proto.padEnd(5)} ${String(s.recvQ).padStart(6)} ${String(s.sendQ).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${inetState(s).padEnd(11)}`;
   if (o.extend) line += ` ${userColumn(s.uid, o, userOf(s.uid)).padEnd(10)} ${String(s.inode).padEnd(10)}`;
-  if (o.programs) line += ` ${programColumn(firstOwner(snapshot, s.inode)).padEnd(20)}`;
-  if (o.timers) line += ` ${timerColumn(s)}`;
   return line;
 }
 
@@ -172,11 +161,10 @@ function unixHeader(o: Options): string {
   return `${h}Path`;
 }
 
-export function unixLine(s: UnixSocket, snapshot: Snapshot, o: Options): string {
+/** Everything of a unix line left of its PID/Program column. */
+function unixHead(s: UnixSocket): string {
   const flags = s.flags & 0x10000 ? '[ ACC ]' : '[ ]';
-  let line = `${'unix'.padEnd(5)} ${String(s.refcount).padEnd(6)} ${flags.padEnd(11)} ${s.type.padEnd(10)} ${s.state.padEnd(13)} ${String(s.inode).padEnd(8)} `;
-  if (o.programs) line += `${programColumn(firstOwner(snapshot, s.inode)).padEnd(20)} `;
-  return line + escapeControl(s.path);
+  return `${'unix'.padEnd(5)} ${String(s.refcount).padEnd(6)} ${flags.padEnd(11)} ${s.type.padEnd(10)} ${s.state.padEnd(13)} ${String(s.inode).padEnd(8)} `;
 }
 
 type UserOf = (uid: number) => string | undefined;
@@ -187,26 +175,75 @@ function titleSuffix(o: Options): string {
   return '(w/o servers)';
 }
 
-function socketsTable(snapshot: Snapshot, o: Options, names: NameResolver, userOf: UserOf): string[] {
+/** Fills in the PID/Program column once the owners are known, and returns the lines. */
+export type FinishLines = (owners: OwnerMap) => string[];
+
+const LITERAL = 0;
+const INET = 1;
+const UNIX = 2;
+
+/**
+ * The socket tables in two steps: every column but PID/Program now, that one when the owners are known.
+ * `--once -p` formats the rest while the owner scan is still running on the other core.
+ */
+function prepareSocketsTable(
+  snapshot: Snapshot,
+  o: Options,
+  names: NameResolver,
+  userOf: UserOf,
+): FinishLines {
   const { inet, unix } = socketSelection(o);
-  const out: string[] = [];
+  const heads: string[] = [];
+  const tails: string[] = [];
+  const inodes: number[] = [];
+  const kinds: number[] = [];
+  const literal = (text: string) => {
+    heads.push(text);
+    tails.push('');
+    inodes.push(0);
+    kinds.push(LITERAL);
+  };
   if (inet.size > 0) {
-    out.push(`Active Internet connections ${titleSuffix(o)}`, inetHeader(o));
+    literal(`Active Internet connections ${titleSuffix(o)}`);
+    literal(inetHeader(o));
     for (const proto of INET_PROTOS) {
       if (!inet.has(proto)) continue;
       for (const s of snapshot.sockets) {
         if (s.kind === 'inet' && s.proto === proto && wantedByState(s, o)) {
-          out.push(inetLine(s, snapshot, o, names, userOf));
+          heads.push(inetHead(s, o, names, userOf));
+          tails.push(o.timers ? ` ${timerColumn(s)}` : '');
+          inodes.push(s.inode);
+          kinds.push(INET);
         }
       }
     }
   }
   if (unix) {
-    out.push(`Active UNIX domain sockets ${titleSuffix(o)}`, unixHeader(o));
-    for (const s of snapshot.sockets)
-      if (s.kind === 'unix' && wantedByState(s, o)) out.push(unixLine(s, snapshot, o));
+    literal(`Active UNIX domain sockets ${titleSuffix(o)}`);
+    literal(unixHeader(o));
+    for (const s of snapshot.sockets) {
+      if (s.kind === 'unix' && wantedByState(s, o)) {
+        heads.push(unixHead(s));
+        tails.push(escapeControl(s.path));
+        inodes.push(s.inode);
+        kinds.push(UNIX);
+      }
+    }
   }
-  return out;
+  return (owners) => {
+    const out = new Array<string>(heads.length);
+    for (let i = 0; i < heads.length; i++) {
+      const kind = kinds[i];
+      if (kind === LITERAL || !o.programs) {
+        out[i] = heads[i]! + tails[i]!;
+        continue;
+      }
+      const inode = inodes[i]!;
+      const program = programColumn(inode === 0 ? undefined : owners.get(inode)?.[0]).padEnd(20);
+      out[i] = kind === INET ? `${heads[i]} ${program}${tails[i]}` : `${heads[i]}${program} ${tails[i]}`;
+    }
+    return out;
+  };
 }
 
 function routeTable(snapshot: Snapshot, o: Options, names: NameResolver): string[] {
@@ -315,18 +352,39 @@ function groupsTable(snapshot: Snapshot, o: Options, names: NameResolver): strin
   return out;
 }
 
+/**
+ * The --once text output (without trailing newline) in two steps: `prepareOnce` formats all it can from a
+ * snapshot whose owners may not be known yet, the function it returns finishes with the owners.
+ */
+export function prepareOnce(
+  snapshot: Snapshot,
+  o: Options,
+  names: NameResolver,
+  userOf: UserOf,
+): FinishLines {
+  switch (modeOf(o)) {
+    case 'route': {
+      const lines = routeTable(snapshot, o, names);
+      return () => lines;
+    }
+    case 'interfaces': {
+      const lines = interfaceTable(snapshot, o);
+      return () => lines;
+    }
+    case 'statistics': {
+      const lines = statisticsTable(snapshot, o);
+      return () => lines;
+    }
+    case 'groups': {
+      const lines = groupsTable(snapshot, o, names);
+      return () => lines;
+    }
+    default:
+      return prepareSocketsTable(snapshot, o, names, userOf);
+  }
+}
+
 /** The whole --once text output (without trailing newline). */
 export function renderOnce(snapshot: Snapshot, o: Options, names: NameResolver, userOf: UserOf): string[] {
-  switch (modeOf(o)) {
-    case 'route':
-      return routeTable(snapshot, o, names);
-    case 'interfaces':
-      return interfaceTable(snapshot, o);
-    case 'statistics':
-      return statisticsTable(snapshot, o);
-    case 'groups':
-      return groupsTable(snapshot, o, names);
-    default:
-      return socketsTable(snapshot, o, names, userOf);
-  }
+  return prepareOnce(snapshot, o, names, userOf)(snapshot.owners);
 }
