@@ -46,7 +46,8 @@ function columns(now: number): Column<ConnectionRow>[] {
       header: 'Inode',
       get: (r) => (r.inode ? String(r.inode) : '-'),
       align: 'right',
-      width: 8,
+      // Inodes are 32-bit: up to 10 digits, and a cut number is worse than a dropped column.
+      width: 10,
       priority: 1,
     },
     { key: 'timer', header: 'Timer', get: (r) => r.timer, width: 14, priority: 1 },

@@ -277,36 +277,90 @@ function identity(s: InetSocket): string {
 }
 
 /**
- * Rows from the previous read of the same table, keyed by the line text after the slot number. Between two
+ * Rows from the previous read of the same table, found by the line text after the slot number. Between two
  * samples most lines are byte-for-byte the same (long-lived connections with no timer running), so a hit
  * skips the parse and, as important, returns the same immutable object: less garbage, and the diff and the
- * view can tell "unchanged" by identity. The slot number is left out of the key because it is only the row's
- * position, which shifts whenever an earlier row goes away.
+ * view can tell "unchanged" by identity. The slot number is left out because it is only the row's position,
+ * which shifts whenever an earlier row goes away.
+ *
+ * The kernel prints a table in hash-bucket order, which is stable between reads, so the cache walks the
+ * previous read in step with this one: a line is first compared with the line expected at that position
+ * (and the one after, for a row that went away). A line whose endpoints-and-state prefix matches the expected
+ * one but whose rest differs (a timer ticking, a queue) changed in place: it is parsed, and the walk goes on.
+ * Only when the walk loses its place (several rows gone at once) is an index by prefix built, once per read.
+ * A steady table therefore costs one string comparison per line and no hashing at all.
  */
 export class InetLineCache {
-  private prev = new Map<string, CachedLine>();
-  private next = new Map<string, CachedLine>();
+  private prevLines: string[] = [];
+  private prevRows: (InetSocket | undefined)[] = [];
+  private nextLines: string[] = [];
+  private nextRows: (InetSocket | undefined)[] = [];
+  /** Position in the previous read where the next line is expected. */
+  private at = 0;
+  /** Prefix → position in the previous read; built only when the walk loses its place. */
+  private index: Map<string, number> | undefined;
 
-  /** The row of `line` from the last read, if that line was there; `key` is its endpoints-and-state prefix. */
-  get(key: string, line: string): InetSocket | undefined {
-    const hit = this.prev.get(key);
-    return hit !== undefined && hit.line === line ? hit.row : undefined;
+  /**
+   * The row of `line` from the last read if that line was there unchanged, else undefined (new, changed, or
+   * dropped last time as a repeat). `keyLength` is the length of its endpoints-and-state prefix.
+   */
+  take(line: string, keyLength: number): InetSocket | undefined {
+    const lines = this.prevLines;
+    const n = lines.length;
+    const j = this.at;
+    if (j < n) {
+      const expected = lines[j]!;
+      if (expected === line) {
+        this.at = j + 1;
+        return this.prevRows[j];
+      }
+      if (j + 1 < n && lines[j + 1] === line) {
+        this.at = j + 2;
+        return this.prevRows[j + 1];
+      }
+      if (samePrefix(expected, line, keyLength)) {
+        this.at = j + 1;
+        return undefined;
+      }
+    }
+    // Lost our place: a new row, or several rows gone. The index says which.
+    this.index ??= indexByPrefix(lines, keyLength);
+    const p = this.index.get(line.slice(0, keyLength));
+    if (p === undefined) return undefined; // a new row: the walk stays where it was
+    this.at = p + 1;
+    return lines[p] === line ? this.prevRows[p] : undefined;
   }
 
-  set(key: string, line: string, row: InetSocket): void {
-    this.next.set(key, { line, row });
+  /** Record a line of this read and its row (undefined for a line that was dropped). */
+  keep(line: string, row: InetSocket | undefined): void {
+    this.nextLines.push(line);
+    this.nextRows.push(row);
   }
 
   /** Call after each parse: what this read saw becomes what the next read can reuse. */
   turn(): void {
-    this.prev = this.next;
-    this.next = new Map();
+    this.prevLines = this.nextLines;
+    this.prevRows = this.nextRows;
+    this.nextLines = [];
+    this.nextRows = [];
+    this.at = 0;
+    this.index = undefined;
   }
 }
 
-interface CachedLine {
-  readonly line: string;
-  readonly row: InetSocket;
+function samePrefix(a: string, b: string, length: number): boolean {
+  if (a.length < length || b.length < length) return false;
+  for (let i = 0; i < length; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
+}
+
+function indexByPrefix(lines: readonly string[], keyLength: number): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let p = 0; p < lines.length; p++) {
+    const key = lines[p]!.slice(0, keyLength);
+    if (!index.has(key)) index.set(key, p);
+  }
+  return index;
 }
 
 /**
@@ -336,18 +390,17 @@ export function parseInet(text: string, proto: InetProto, cache?: InetLineCache)
     if (lineEnd < 0) lineEnd = length;
     const next = lineEnd + 1;
     if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--; // tolerate CRLF copies
-    let key: string | undefined;
     let line: string | undefined;
     if (cache && !first) {
       const colon = text.indexOf(':', lineStart);
       if (colon > 0 && colon < lineEnd) {
         line = text.slice(colon + 1, lineEnd);
-        key = line.slice(0, v6 ? KEY_LENGTH_V6 : KEY_LENGTH_V4);
-        const hit = cache.get(key, line);
+        const hit = cache.take(line, v6 ? KEY_LENGTH_V6 : KEY_LENGTH_V4);
         if (hit !== undefined) {
           lineStart = next;
-          cache.set(key, line, hit);
-          if (dedupe.add(hit)) rows.push(hit);
+          const kept = dedupe.add(hit);
+          cache.keep(line, kept ? hit : undefined);
+          if (kept) rows.push(hit);
           continue;
         }
       }
@@ -363,10 +416,12 @@ export function parseInet(text: string, proto: InetProto, cache?: InetLineCache)
     const row = parseRow(text, n, proto, isTcp, v6);
     if (row === undefined) {
       skipped++;
+      if (line !== undefined) cache!.keep(line, undefined);
       continue;
     }
-    if (key !== undefined && line !== undefined) cache!.set(key, line, row);
-    if (dedupe.add(row)) rows.push(row);
+    const kept = dedupe.add(row);
+    if (line !== undefined) cache!.keep(line, kept ? row : undefined);
+    if (kept) rows.push(row);
   }
   cache?.turn();
   return { rows, skipped };

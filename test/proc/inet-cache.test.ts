@@ -66,4 +66,88 @@ describe('InetLineCache', () => {
     expect(d.listenersVanished.map((s) => s.inode)).toEqual([5001]);
     expect(d.changed).toEqual([]);
   });
+
+  // Lines D..H: more connections, distinct endpoints and inodes.
+  const conn = (port: number, inode: number) =>
+    `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')} 0100007F:0050 01 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
+  const [D, E, F, G, H] = [41000, 41001, 41002, 41003, 41004].map((port, i) => conn(port, 6000 + i)) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+
+  it('finds its place again after several rows went away at once', () => {
+    const cache = new InetLineCache();
+    const first = parseInet(table(A, B, C, D, E, F), 'tcp', cache).rows;
+    const second = parseInet(table(A, E, F), 'tcp', cache).rows;
+    expect(second.map((r) => r.inode)).toEqual([5001, 6001, 6002]);
+    expect(second[1]).toBe(first[4]);
+    expect(second[2]).toBe(first[5]);
+  });
+
+  it('reuses the rows after one inserted ahead of them', () => {
+    const cache = new InetLineCache();
+    const first = parseInet(table(B, C, D), 'tcp', cache).rows;
+    const second = parseInet(table(A, B, C, D), 'tcp', cache).rows;
+    expect(second.slice(1)).toEqual(first);
+    second.slice(1).forEach((row, i) => expect(row).toBe(first[i]));
+  });
+
+  it('reuses the rows after one that changed in place (a timer, a queue)', () => {
+    const cache = new InetLineCache();
+    const first = parseInet(table(A, B, C, D), 'tcp', cache).rows;
+    const queued = B.replace(' 00000000:00000000 ', ' 00000010:00000000 '); // tx_queue 16
+    const second = parseInet(table(A, queued, C, D), 'tcp', cache).rows;
+    expect(second[1]!.sendQ).toBe(16);
+    expect(second[0]).toBe(first[0]);
+    expect(second[2]).toBe(first[2]);
+    expect(second[3]).toBe(first[3]);
+  });
+
+  it('keeps a line the kernel repeated within one read once, cached or not', () => {
+    const cache = new InetLineCache();
+    const repeated = table(A, B, B, C);
+    expect(parseInet(repeated, 'tcp', cache).rows.map((r) => r.inode)).toEqual([5001, 5002, 5003]);
+    expect(parseInet(repeated, 'tcp', cache).rows.map((r) => r.inode)).toEqual([5001, 5002, 5003]);
+    expect(parseInet(table(A, B, C, C), 'tcp', cache).rows.map((r) => r.inode)).toEqual([5001, 5002, 5003]);
+  });
+
+  it('agrees with an uncached parse through any sequence of inserts, removals, changes and reorders', () => {
+    // A fixed-seed walk: each step removes, adds, changes and swaps a few lines of the last table.
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let next = 0;
+    const fresh = () => conn(20000 + next, 90000 + next++);
+    let lines = Array.from({ length: 40 }, fresh);
+    const cache = new InetLineCache();
+    let reused = 0;
+    let previous = new Set(parseInet(table(...lines), 'tcp', cache).rows);
+    for (let step = 0; step < 200; step++) {
+      for (let k = random(4); k > 0 && lines.length > 0; k--) lines.splice(random(lines.length), 1);
+      for (let k = random(4); k > 0; k--) lines.splice(random(lines.length + 1), 0, fresh());
+      for (let k = random(3); k > 0 && lines.length > 0; k--) {
+        const i = random(lines.length);
+        lines[i] = lines[i]!.replace(/ 00000000:00000000 /, ` 0000000${random(9) + 1}:00000000 `);
+      }
+      if (random(5) === 0 && lines.length > 1) {
+        const i = random(lines.length);
+        const j = random(lines.length);
+        [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+      }
+      if (random(7) === 0 && lines.length > 0) lines = [...lines, lines[random(lines.length)]!]; // a repeat
+      const text = table(...lines);
+      const cached = parseInet(text, 'tcp', cache);
+      expect(cached).toEqual(parseInet(text, 'tcp'));
+      for (const row of cached.rows) if (previous.has(row)) reused++;
+      previous = new Set(cached.rows);
+      lines = [...new Set(lines)];
+    }
+    // Most lines survive a step unchanged, and those come back as the same objects.
+    expect(reused).toBeGreaterThan(200 * 30);
+  });
 });
