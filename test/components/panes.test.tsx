@@ -7,7 +7,7 @@ import { formatClock } from '../../src/format.js';
 import { displayWidth } from '../../src/textwidth.js';
 import { initialUiState, PANES, type Pane, type UiState } from '../../src/uistate.js';
 import { type AppHarness, fixtureSnapshot, KEY, makeStore, renderApp, WALL_BASE } from '../helpers/app.js';
-import { counters, snapshot } from '../helpers/snapshots.js';
+import { counters, inet, snapshot } from '../helpers/snapshots.js';
 
 // Chalk picks its colour level when loaded; forcing it lets the tests see inverse and colour codes, and
 // prove that noColor drops them.
@@ -263,6 +263,21 @@ describe('hostile names (fixtures/edge-hostile)', () => {
     expect(status).toContain('cannot read /sys/class/net/e\\e[2J');
     expect(app.rawFrame()).not.toContain('\u001b]');
     expect(app.rawFrame()).not.toContain('\u001b[2J');
+  });
+});
+
+describe('the Inode column', () => {
+  it('shows a 32-bit inode whole wherever the column is shown', async () => {
+    const snap = snapshot(0, {
+      sockets: [inet('tcp', '127.0.0.1:8080', '127.0.0.1:50000', 'ESTABLISHED', 4294967295)],
+    });
+    for (const columns of [200, 160]) {
+      const app = await renderApp(makeStore([snap]), { columns, rows: 10 });
+      const row = bodyLines(app)[0]!;
+      expect(row).toMatch(/ 4294967295 /);
+      expect(row).not.toContain('…');
+      cleanup();
+    }
   });
 });
 
