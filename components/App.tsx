@@ -186,7 +186,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
   return (
     <Box flexDirection="column" width={width} height={termRows}>
       {!compact && <TabBar pane={ui.pane} width={width} noColor={noColor} />}
-      <Box height={paneHeight} flexDirection="column" overflow="hidden">
+      <Box height={paneHeight} flexDirection="column">
         {body}
       </Box>
       {!compact && (

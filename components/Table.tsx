@@ -264,7 +264,7 @@ function TableImpl<Row>({
     );
   }
   return (
-    <Box flexDirection="column" width={width} height={Math.floor(height)} overflow="hidden">
+    <Box flexDirection="column" width={width} height={Math.floor(height)}>
       <Text bold wrap="truncate-end">
         {header}
       </Text>

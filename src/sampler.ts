@@ -123,21 +123,28 @@ export class Collector {
     const skippedLines = new Map<string, number>();
 
     // One place that turns "the file misbehaved" into a warning, so no single file can break a tick.
-    const read = (rel: string): string | undefined => {
+    const guarded = <S>(rel: string, how: (rel: string) => S | undefined): S | undefined => {
       try {
-        return this.reader.readText(rel);
+        return how(rel);
       } catch (err) {
         warnings.push(`cannot read /${rel}: ${(err as Error).message}`);
         return undefined;
       }
     };
-    const parse = <T>(rel: string, parser: (text: string) => Parsed<T>): readonly T[] => {
-      const text = read(rel);
+    const readText = (rel: string) => this.reader.readText(rel);
+    const read = (rel: string) => guarded(rel, readText);
+    const parseWith = <S, T>(
+      rel: string,
+      how: (rel: string) => S | undefined,
+      parser: (text: S) => Parsed<T>,
+    ): readonly T[] => {
+      const text = guarded(rel, how);
       if (text === undefined) return [];
       const parsed = parser(text);
       if (parsed.skipped > 0) skippedLines.set(`/${rel}`, parsed.skipped);
       return parsed.rows;
     };
+    const parse = <T>(rel: string, parser: (text: string) => Parsed<T>) => parseWith(rel, readText, parser);
 
     const sockets: Socket[] = [];
     for (const proto of INET_PROTOS) {
@@ -147,7 +154,12 @@ export class Collector {
         cache = new InetLineCache();
         this.lineCaches.set(proto, cache);
       }
-      const rows = parse(`proc/net/${proto}`, (t) => parseInet(t, proto, cache));
+      // In pieces: megabytes of text a tick at 20,000 sockets (see HostReader.readPieces).
+      const rows = parseWith(
+        `proc/net/${proto}`,
+        (rel) => this.reader.readPieces(rel),
+        (pieces) => parseInet(pieces, proto, cache),
+      );
       for (const row of rows) sockets.push(row);
     }
     if (selection.unix) for (const row of parse('proc/net/unix', parseUnix)) sockets.push(row);

@@ -24,6 +24,31 @@ describe('HostReader', () => {
     expect(r.path('proc/net/tcp')).toBe(join(dir, 'proc/net/tcp'));
   });
 
+  it('reads in pieces of at most 64 KiB cut at line ends, never inside a line or a character', () => {
+    dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
+    mkdirSync(join(dir, 'proc/net'), { recursive: true });
+    // Lines of 100 bytes with a two-byte character at varying places, one line of 200 KiB, no final newline.
+    const lines = Array.from({ length: 3000 }, (_, i) =>
+      `${String(i).padStart(6, '0')} ${'a'.repeat(i % 90)}é`.padEnd(99, 'b'),
+    );
+    const long = 'L'.repeat(200 * 1024);
+    const text = `${lines.slice(0, 1500).join('\n')}\n${long}\n${lines.slice(1500).join('\n')}`;
+    writeFileSync(join(dir, 'proc/net/tcp'), text);
+    writeFileSync(join(dir, 'proc/net/empty'), '');
+    const r = new HostReader(dir);
+    const pieces = r.readPieces('proc/net/tcp')!;
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThan(5);
+    for (const [i, piece] of pieces.entries()) {
+      if (i < pieces.length - 1) expect(piece.endsWith('\n')).toBe(true);
+      if (!piece.includes(long)) expect(Buffer.byteLength(piece)).toBeLessThanOrEqual(64 * 1024);
+    }
+    expect(pieces.some((piece) => piece === `${long}\n`)).toBe(true); // the long line whole, on its own
+    expect(r.readPieces('proc/net/empty')).toEqual([]);
+    expect(r.readPieces('proc/net/missing')).toBeUndefined();
+    expect(r.readPieces('proc/net/tcp')).toEqual(pieces); // and again, with the buffer reused
+  });
+
   it('reads a real /proc file whose size the kernel reports as 0', () => {
     const text = new HostReader('/').readText('proc/net/tcp');
     expect(text?.startsWith('  sl  local_address')).toBe(true);

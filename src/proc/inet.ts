@@ -157,7 +157,8 @@ function readEndpoint(
   const hex = text.substring(start, colon);
   const address = v6 ? tryDecodeIPv6Hex(hex) : tryDecodeIPv4Hex(hex);
   if (address === undefined) return undefined;
-  lastHex[slot] = hex;
+  // Not the slice itself: it would keep this read's whole text alive until the address changes.
+  lastHex[slot] = ownCopy(hex);
   lastAddress[slot] = address;
   return { address, port };
 }
@@ -289,6 +290,11 @@ function identity(s: InetSocket): string {
  * one but whose rest differs (a timer ticking, a queue) changed in place: it is parsed, and the walk goes on.
  * Only when the walk loses its place (several rows gone at once) is an index by prefix built, once per read.
  * A steady table therefore costs one string comparison per line and no hashing at all.
+ *
+ * The lines kept are never slices of the read's text: V8 keeps a whole string alive for any slice of it, so
+ * keeping slices would hold each tick's megabytes of text into the next tick, long enough to be promoted to
+ * the old generation and collected only by a full mark-compact (one every few seconds at 20,000 sockets).
+ * A line found again keeps the string kept last time; a new or changed line is copied.
  */
 export class InetLineCache {
   private prevLines: string[] = [];
@@ -299,6 +305,8 @@ export class InetLineCache {
   private at = 0;
   /** Prefix → position in the previous read; built only when the walk loses its place. */
   private index: Map<string, number> | undefined;
+  /** The kept string of the line the last take() found, for keep(). */
+  private found: string | undefined;
 
   /**
    * The row of `line` from the last read if that line was there unchanged, else undefined (new, changed, or
@@ -308,14 +316,17 @@ export class InetLineCache {
     const lines = this.prevLines;
     const n = lines.length;
     const j = this.at;
+    this.found = undefined;
     if (j < n) {
       const expected = lines[j]!;
       if (expected === line) {
         this.at = j + 1;
+        this.found = expected;
         return this.prevRows[j];
       }
       if (j + 1 < n && lines[j + 1] === line) {
         this.at = j + 2;
+        this.found = lines[j + 1];
         return this.prevRows[j + 1];
       }
       if (samePrefix(expected, line, keyLength)) {
@@ -328,13 +339,16 @@ export class InetLineCache {
     const p = this.index.get(line.slice(0, keyLength));
     if (p === undefined) return undefined; // a new row: the walk stays where it was
     this.at = p + 1;
-    return lines[p] === line ? this.prevRows[p] : undefined;
+    if (lines[p] !== line) return undefined;
+    this.found = lines[p];
+    return this.prevRows[p];
   }
 
-  /** Record a line of this read and its row (undefined for a line that was dropped). */
+  /** Record the line just passed to take() and its row (undefined for a line that was dropped). */
   keep(line: string, row: InetSocket | undefined): void {
-    this.nextLines.push(line);
+    this.nextLines.push(this.found ?? ownCopy(line));
     this.nextRows.push(row);
+    this.found = undefined;
   }
 
   /** Call after each parse: what this read saw becomes what the next read can reuse. */
@@ -346,6 +360,12 @@ export class InetLineCache {
     this.at = 0;
     this.index = undefined;
   }
+}
+
+/** A string with the text of `s` that does not keep alive the string `s` was sliced from. */
+function ownCopy(s: string): string {
+  // Concatenation then slice makes V8 flatten into a new string the length of `s`.
+  return ` ${s}`.slice(1);
 }
 
 function samePrefix(a: string, b: string, length: number): boolean {
@@ -375,53 +395,61 @@ const KEY_LENGTH_V6 = 78;
  * Parses one /proc/net/{tcp,tcp6,udp,udp6,udplite,udplite6,raw,raw6} text. The header line is skipped;
  * malformed lines are counted in `skipped`, never thrown; rows repeated within the text are kept once.
  * With a cache, unchanged lines reuse the row from the previous read (see InetLineCache).
+ * The text may come in pieces cut at line ends (HostReader.readPieces), which keeps megabytes of text out
+ * of V8's large-object space.
  */
-export function parseInet(text: string, proto: InetProto, cache?: InetLineCache): Parsed<InetSocket> {
+export function parseInet(
+  text: string | readonly string[],
+  proto: InetProto,
+  cache?: InetLineCache,
+): Parsed<InetSocket> {
   const rows: InetSocket[] = [];
   let skipped = 0;
   const isTcp = proto === 'tcp' || proto === 'tcp6';
   const v6 = proto.endsWith('6');
   const dedupe = new RowDeduper(identity);
-  const length = text.length;
-  let lineStart = 0;
   let first = true;
-  while (lineStart < length) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = length;
-    const next = lineEnd + 1;
-    if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--; // tolerate CRLF copies
-    let line: string | undefined;
-    if (cache && !first) {
-      const colon = text.indexOf(':', lineStart);
-      if (colon > 0 && colon < lineEnd) {
-        line = text.slice(colon + 1, lineEnd);
-        const hit = cache.take(line, v6 ? KEY_LENGTH_V6 : KEY_LENGTH_V4);
-        if (hit !== undefined) {
-          lineStart = next;
-          const kept = dedupe.add(hit);
-          cache.keep(line, kept ? hit : undefined);
-          if (kept) rows.push(hit);
-          continue;
+  for (const piece of typeof text === 'string' ? [text] : text) {
+    const length = piece.length;
+    let lineStart = 0;
+    while (lineStart < length) {
+      let lineEnd = piece.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = length;
+      const next = lineEnd + 1;
+      if (lineEnd > lineStart && piece.charCodeAt(lineEnd - 1) === 13) lineEnd--; // tolerate CRLF copies
+      let line: string | undefined;
+      if (cache && !first) {
+        const colon = piece.indexOf(':', lineStart);
+        if (colon > 0 && colon < lineEnd) {
+          line = piece.slice(colon + 1, lineEnd);
+          const hit = cache.take(line, v6 ? KEY_LENGTH_V6 : KEY_LENGTH_V4);
+          if (hit !== undefined) {
+            lineStart = next;
+            const kept = dedupe.add(hit);
+            cache.keep(line, kept ? hit : undefined);
+            if (kept) rows.push(hit);
+            continue;
+          }
         }
       }
+      const n = tokenize(piece, lineStart, lineEnd);
+      lineStart = next;
+      if (n === 0) continue;
+      // Every data line starts with a digit (the slot number); the header starts with 'sl'.
+      if (first) {
+        first = false;
+        if (piece.startsWith('sl', tokStart[0]!)) continue;
+      }
+      const row = parseRow(piece, n, proto, isTcp, v6);
+      if (row === undefined) {
+        skipped++;
+        if (line !== undefined) cache!.keep(line, undefined);
+        continue;
+      }
+      const kept = dedupe.add(row);
+      if (line !== undefined) cache!.keep(line, kept ? row : undefined);
+      if (kept) rows.push(row);
     }
-    const n = tokenize(text, lineStart, lineEnd);
-    lineStart = next;
-    if (n === 0) continue;
-    // Every data line starts with a digit (the slot number); the header starts with 'sl'.
-    if (first) {
-      first = false;
-      if (text.startsWith('sl', tokStart[0]!)) continue;
-    }
-    const row = parseRow(text, n, proto, isTcp, v6);
-    if (row === undefined) {
-      skipped++;
-      if (line !== undefined) cache!.keep(line, undefined);
-      continue;
-    }
-    const kept = dedupe.add(row);
-    if (line !== undefined) cache!.keep(line, kept ? row : undefined);
-    if (kept) rows.push(row);
   }
   cache?.turn();
   return { rows, skipped };

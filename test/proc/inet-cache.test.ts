@@ -144,4 +144,17 @@ describe('InetLineCache', () => {
     // Most lines survive a step unchanged, and those come back as the same objects.
     expect(reused).toBeGreaterThan(200 * 30);
   });
+
+  it('parses a text in pieces cut at line ends as it parses the whole text, cached or not', () => {
+    const text = table(A, B, C, D, B, E, F); // B repeated, in another piece
+    const lines = text.split(/(?<=\n)/);
+    const pieces = [lines.slice(0, 2).join(''), lines.slice(2, 5).join(''), lines.slice(5).join('')];
+    expect(pieces.join('')).toBe(text);
+    const whole = parseInet(text, 'tcp');
+    expect(whole.rows.map((r) => r.inode)).toEqual([5001, 5002, 5003, 6000, 6001, 6002]);
+    expect(parseInet(pieces, 'tcp')).toEqual(whole);
+    const cache = new InetLineCache();
+    expect(parseInet(pieces, 'tcp', cache)).toEqual(whole);
+    expect(parseInet([text], 'tcp', cache)).toEqual(whole);
+  });
 });
