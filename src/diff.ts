@@ -126,13 +126,36 @@ function groupBy<T>(items: readonly T[], keyOf: (t: T) => string): Map<string, T
   return out;
 }
 
-function diffSockets(prevAll: readonly Socket[], nextAll: readonly Socket[]) {
-  // The sampler reuses the row object of a line that did not change, so identity settles most sockets
-  // without building a key string; only the rest are matched by key.
-  const prevSet = new Set(prevAll);
-  const nextSet = new Set(nextAll);
-  const prev = prevAll.filter((s) => !nextSet.has(s));
-  const next = nextAll.filter((s) => !prevSet.has(s));
+/**
+ * Where two socket lists differ, by identity: the sampler reuses the row object of a line that did not change
+ * and keeps kernel order, so the common head and tail settle most sockets with a pointer comparison each.
+ * `[head, prevEnd)` and `[head, nextEnd)` are the parts left to match; all empty when nothing changed.
+ */
+function differingSpan(prev: readonly Socket[], next: readonly Socket[]) {
+  const shorter = Math.min(prev.length, next.length);
+  let head = 0;
+  while (head < shorter && prev[head] === next[head]) head++;
+  let prevEnd = prev.length;
+  let nextEnd = next.length;
+  while (prevEnd > head && nextEnd > head && prev[prevEnd - 1] === next[nextEnd - 1]) {
+    prevEnd--;
+    nextEnd--;
+  }
+  return { head, prevEnd, nextEnd, same: head === prevEnd && head === nextEnd };
+}
+
+type Span = ReturnType<typeof differingSpan>;
+
+function diffSockets(prevAll: readonly Socket[], nextAll: readonly Socket[], span: Span) {
+  if (span.same) return { opened: [], closed: [], changed: [] };
+  // Identity settles the rest of the unchanged sockets without building a key string; only the remainder
+  // is matched by key.
+  const prevSpan = prevAll.slice(span.head, span.prevEnd);
+  const nextSpan = nextAll.slice(span.head, span.nextEnd);
+  const prevSet = new Set(prevSpan);
+  const nextSet = new Set(nextSpan);
+  const prev = prevSpan.filter((s) => !nextSet.has(s));
+  const next = nextSpan.filter((s) => !prevSet.has(s));
   const before = new Map<string, Socket>();
   for (const s of prev) before.set(socketKey(s), s);
   const seen = new Set<string>();
@@ -171,7 +194,8 @@ function diffSockets(prevAll: readonly Socket[], nextAll: readonly Socket[]) {
   return { opened, closed, changed };
 }
 
-function diffListeners(prev: readonly Socket[], next: readonly Socket[]) {
+function diffListeners(prev: readonly Socket[], next: readonly Socket[], span: Span) {
+  if (span.same) return { appeared: [], vanished: [], replaced: [] };
   const before = groupBy(prev.filter(isListener), listenerKey);
   const after = groupBy(next.filter(isListener), listenerKey);
   const appeared: Socket[] = [];
@@ -228,8 +252,9 @@ function diffInterfaces(prev: Snapshot, next: Snapshot, elapsedMs: number) {
 
 export function diffSnapshots(prev: Snapshot, next: Snapshot): SnapshotDiff {
   const elapsedMs = next.monoMs - prev.monoMs;
-  const sockets = diffSockets(prev.sockets, next.sockets);
-  const listeners = diffListeners(prev.sockets, next.sockets);
+  const span = differingSpan(prev.sockets, next.sockets);
+  const sockets = diffSockets(prev.sockets, next.sockets, span);
+  const listeners = diffListeners(prev.sockets, next.sockets, span);
   const routes = diffRoutes(prev.routes, next.routes);
   return {
     elapsedMs,

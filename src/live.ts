@@ -4,6 +4,7 @@ import { watch } from 'chokidar';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { App } from '../components/App.js';
+import { tuneHeapForLiveView } from './heap.js';
 import { LiveStore } from './livestore.js';
 import { NameResolver } from './names.js';
 import type { Options } from './options.js';
@@ -12,6 +13,7 @@ import { Sampler } from './sampler.js';
 import { enterFullscreen, installRestore } from './terminal.js';
 
 export async function runLive(o: Options, reader: HostReader): Promise<void> {
+  tuneHeapForLiveView();
   const stdout = process.stdout;
   const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
   const sampler = new Sampler({ reader, intervalMs: o.intervalMs });

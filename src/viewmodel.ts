@@ -13,12 +13,12 @@ import {
 import { escapeControl } from './escape.js';
 import type { CompiledFilter, FilterSubject } from './filter.js';
 import { formatDuration } from './format.js';
-import type { LiveView, RateHistory } from './livestore.js';
+import type { ClosedSocket, LiveView, RateHistory } from './livestore.js';
 import type { NameResolver } from './names.js';
 import { parseIPv4, parseIPv6 } from './proc/addr.js';
 import { routeFlagsText } from './proc/route.js';
 import { netstatIfaceFlags } from './proc/sysnet.js';
-import type { InetProto, InetSocket, ProcessInfo, Route, Socket } from './types.js';
+import type { InetProto, InetSocket, OwnerMap, ProcessInfo, Route, Socket } from './types.js';
 
 /** A gutter mark, always shown as text: '+' opened/added, '-' closed/removed, '~' state changed, ' ' none. */
 export type Mark = '+' | '-' | '~' | ' ';
@@ -337,6 +337,67 @@ export function connectionRows(
   t: Toggles,
   names?: NameResolver,
   previous?: readonly ConnectionRow[],
+): readonly ConnectionRow[] {
+  const inputs = rowInputs(view, t, names);
+  // Nothing that makes a row changed since `previous` was built: it is still right, without touching a row.
+  const before = previous && BUILT_FROM.get(previous);
+  if (before && sameInputs(before, inputs)) return previous!;
+  const rows = buildConnectionRows(view, t, names, previous);
+  BUILT_FROM.set(rows, inputs);
+  return rows;
+}
+
+/** What connection rows are made of, compared by identity: the socket list and owner map are reused by the
+ * sampler while nothing changes, and no mark is set when the diff is empty. */
+interface RowInputs {
+  readonly sockets: readonly Socket[];
+  readonly owners: OwnerMap;
+  readonly closed: readonly ClosedSocket[];
+  readonly marked: boolean;
+  readonly firstSeen: LiveView['firstSeen'];
+  readonly numeric: boolean;
+  readonly showUnix: boolean;
+  readonly names: NameResolver | undefined;
+  readonly namesVersion: number;
+}
+
+const BUILT_FROM = new WeakMap<readonly ConnectionRow[], RowInputs>();
+
+function rowInputs(view: LiveView, t: Toggles, names: NameResolver | undefined): RowInputs {
+  const { snapshot, diff } = view;
+  return {
+    sockets: snapshot.sockets,
+    owners: snapshot.owners,
+    closed: view.closed,
+    marked: diff !== undefined && (diff.opened.length > 0 || diff.changed.length > 0),
+    firstSeen: view.firstSeen,
+    numeric: t.numeric,
+    showUnix: t.showUnix,
+    names,
+    namesVersion: names?.version ?? 0,
+  };
+}
+
+function sameInputs(a: RowInputs, b: RowInputs): boolean {
+  return (
+    !a.marked &&
+    !b.marked &&
+    a.owners === b.owners &&
+    a.firstSeen === b.firstSeen &&
+    a.numeric === b.numeric &&
+    a.showUnix === b.showUnix &&
+    a.names === b.names &&
+    a.namesVersion === b.namesVersion &&
+    sameRows(a.closed, b.closed) &&
+    sameRows(a.sockets, b.sockets)
+  );
+}
+
+function buildConnectionRows(
+  view: LiveView,
+  t: Toggles,
+  names: NameResolver | undefined,
+  previous: readonly ConnectionRow[] | undefined,
 ): readonly ConnectionRow[] {
   const { snapshot, diff } = view;
   // The diff hands back the snapshot's own socket objects, so marks are identity lookups, not key strings.

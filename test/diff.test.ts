@@ -23,6 +23,62 @@ describe('socket diff', () => {
     expect(d2.opened).toEqual([]);
   });
 
+  it('settles sockets reused by identity as the same diff a key-by-key match gives', () => {
+    // A fixed-seed walk over socket lists that keep most objects (as the sampler's line cache does); the
+    // same lists with every object copied must diff the same, since then only keys can match them.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let port = 1000;
+    const fresh = () => {
+      port++;
+      return random(5) === 0
+        ? inet('tcp', `127.0.0.1:${port}`, '0.0.0.0:0', 'LISTEN', 50_000 + port)
+        : inet('tcp', `127.0.0.1:${port}`, '127.0.0.1:80', 'ESTABLISHED', 50_000 + port);
+    };
+    const keys = (list: readonly { inode: number }[]) => list.map((x) => x.inode).sort((a, b) => a - b);
+    const summary = (d: ReturnType<typeof diffSnapshots>) => ({
+      opened: keys(d.opened),
+      closed: keys(d.closed),
+      changed: keys(d.changed.map((c) => c.after)),
+      appeared: keys(d.listenersAppeared),
+      vanished: keys(d.listenersVanished),
+    });
+    let before = Array.from({ length: 30 }, fresh);
+    let changes = 0;
+    for (let step = 0; step < 300; step++) {
+      const after = before.slice();
+      for (let k = random(3); k > 0 && after.length > 0; k--) after.splice(random(after.length), 1);
+      for (let k = random(3); k > 0; k--) after.splice(random(after.length + 1), 0, fresh());
+      if (random(3) === 0 && after.length > 0) {
+        const i = random(after.length);
+        after[i] = { ...after[i]!, state: 'CLOSE_WAIT' as const };
+      }
+      const a = snapshot(step * 1000, { sockets: before });
+      const b = snapshot(step * 1000 + 1000, { sockets: after });
+      const copies = snapshot(step * 1000 + 1000, { sockets: after.map((x) => ({ ...x })) });
+      const fast = summary(diffSnapshots(a, b));
+      expect(fast).toEqual(summary(diffSnapshots(a, copies)));
+      changes += fast.opened.length + fast.closed.length + fast.changed.length;
+      before = after;
+    }
+    expect(changes).toBeGreaterThan(300);
+  });
+
+  it('finds nothing between two samples that hold the same socket objects', () => {
+    const a = snapshot(0, { sockets: [listen, est, peer] });
+    const d = diffSnapshots(a, snapshot(1000, { sockets: [listen, est, peer] }));
+    expect([d.opened, d.closed, d.changed, d.listenersAppeared, d.listenersVanished]).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+    ]);
+  });
+
   it('pairs a socket that entered TIME_WAIT (inode 0) as a state change, not close + open', () => {
     const a = snapshot(0, { sockets: [peer] });
     const tw = inet('tcp', '127.0.0.1:5000', '127.0.0.1:80', 'TIME_WAIT', 0);

@@ -426,6 +426,26 @@ describe('row reuse between samples', () => {
     expect(next[2]!.mark).toBe('+');
   });
 
+  it('clears the + of a socket opened last sample although the socket list did not change since', () => {
+    const { store, push } = makeStore([snapshot(0, { sockets: [a], owners })]);
+    push(snapshot(1000, { sockets: [a, b], owners }));
+    const opened = connectionRows(store.getView()!, T);
+    expect(opened.map((r) => r.mark)).toEqual([' ', '+']);
+    push(snapshot(2000, { sockets: [a, b], owners }));
+    const settled = connectionRows(store.getView()!, T, undefined, opened);
+    expect(settled.map((r) => r.mark)).toEqual([' ', ' ']);
+    push(snapshot(3000, { sockets: [a, b], owners }));
+    expect(connectionRows(store.getView()!, T, undefined, settled)).toBe(settled);
+  });
+
+  it('rebuilds rows when the owners change but the sockets do not', () => {
+    const { store, push } = makeStore([snapshot(0, { sockets: [a, b], owners })]);
+    const first = connectionRows(store.getView()!, T);
+    push(snapshot(1000, { sockets: [a, b], owners: new Map([[1, [proc(11, 'caddy')]]]) }));
+    const next = connectionRows(store.getView()!, T, undefined, first);
+    expect(next[0]!.program).toBe('11/caddy');
+  });
+
   it('rebuilds rows when the numeric toggle changes', () => {
     const s0 = snapshot(0, { sockets: [a], owners });
     const first = connectionRows(viewOf(s0), T);
