@@ -1,5 +1,6 @@
 import { Box, useApp, useInput } from 'ink';
 import { useMemo, useReducer, useRef } from 'react';
+import { useFollowedSelection } from '../hooks/useFollowedSelection.js';
 import { useLiveView } from '../hooks/useLiveView.js';
 import { usePaneRows } from '../hooks/usePaneRows.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
@@ -10,7 +11,7 @@ import { formatClock, formatMs } from '../src/format.js';
 import { actionsFor } from '../src/keys.js';
 import type { LiveStore } from '../src/livestore.js';
 import type { NameResolver } from '../src/names.js';
-import { initialUiState, PANE_TITLES, reduce, type UiState } from '../src/uistate.js';
+import { type Action, initialUiState, PANE_TITLES, reduce, type UiState } from '../src/uistate.js';
 import {
   type ConnectionRow,
   type CounterRow,
@@ -71,7 +72,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
   const paneHeight = Math.max(1, termRows - (compact ? 1 : 3));
   const page = Math.max(1, paneHeight - 1);
   const width = Math.max(1, columns);
-  const selected = Math.min(ui.selected[ui.pane], Math.max(0, rows.length - 1));
+  const { selected, scrollTop } = useFollowedSelection(ui, rows);
   const snapshot = view?.snapshot;
 
   // Help and details can be longer than the pane (the keymap alone is at 80×24): they scroll.
@@ -92,8 +93,24 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
   // must see the state the previous one left, not the state of the last render.
   const latest = useRef(ui);
   latest.current = ui;
+  // What this render shows, and from which state: the view may have moved the selection to follow its row.
+  const shown = useRef({ ui, selected, scrollTop });
+  shown.current = { ui, selected, scrollTop };
   useInput((input, key) => {
     let state = latest.current;
+    // The first key after a render starts from the row on screen (later keys of the same burst already do).
+    const { ui: from, selected: at, scrollTop: top } = shown.current;
+    if (
+      from === state &&
+      !state.help &&
+      !state.details &&
+      (state.selected[state.pane] !== at || state.scrollTop[state.pane] !== top)
+    ) {
+      const sync: Action = { type: 'select', index: at, scrollTop: top };
+      state = reduce(state, sync);
+      latest.current = state;
+      dispatch(sync);
+    }
     for (const action of actionsFor({ input, ...key }, state, keyContext)) {
       // Side effects belong to the event, not to an effect that watches state.
       if (action.type === 'quit') {
@@ -148,7 +165,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     width,
     height: paneHeight,
     selected,
-    scrollTop: ui.scrollTop[ui.pane],
+    scrollTop,
     wide: ui.wide,
     noColor,
   };

@@ -90,6 +90,8 @@ export type Action =
   | { type: 'home' }
   | { type: 'end'; total: number; page: number }
   | { type: 'scrollTo'; scrollTop: number }
+  /** The view moved the selection to follow its row (rows reordered between samples). */
+  | { type: 'select'; index: number; scrollTop: number }
   | { type: 'sortNext' }
   | { type: 'sortReverse' }
   | { type: 'togglePause' }
@@ -191,6 +193,12 @@ export function reduce(state: UiState, action: Action): UiState {
         scrollTop: setFor(state.scrollTop, pane, Math.max(0, action.total - action.page)),
       };
     }
+    case 'select':
+      return {
+        ...state,
+        selected: setFor(state.selected, pane, Math.max(0, action.index)),
+        scrollTop: setFor(state.scrollTop, pane, Math.max(0, action.scrollTop)),
+      };
     case 'scrollTo':
       return { ...state, scrollTop: setFor(state.scrollTop, pane, Math.max(0, action.scrollTop)) };
     case 'sortNext': {

@@ -4,6 +4,7 @@ import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../../src/format.js';
 import type { LiveView } from '../../src/livestore.js';
+import type { InetSocket } from '../../src/types.js';
 import { initialUiState, KEYMAP, PANES } from '../../src/uistate.js';
 import { connectionRows, counterRows, sortConnections, type Toggles } from '../../src/viewmodel.js';
 import {
@@ -16,6 +17,7 @@ import {
   renderApp,
   WALL_BASE,
 } from '../helpers/app.js';
+import { inet, snapshot } from '../helpers/snapshots.js';
 
 vi.hoisted(() => {
   process.env.FORCE_COLOR = '1';
@@ -118,6 +120,43 @@ describe('moving the selection', () => {
     await at(0, 'g');
     // The selected row is always on screen and the frame keeps its height.
     expect(app.frame().split('\n')).toHaveLength(30);
+  });
+});
+
+describe('the selection follows its socket', () => {
+  const sock = (port: number) => inet('tcp', `127.0.0.1:${port}`, '127.0.0.1:80', 'ESTABLISHED', port);
+  const [a, b, c, d] = [1000, 2000, 3000, 4000].map(sock) as [InetSocket, InetSocket, InetSocket, InetSocket];
+
+  it('keeps the same row selected when a sample adds or removes rows above it', async () => {
+    const fed = makeStore([snapshot(0, { sockets: [a, b, c] })]);
+    const app = await renderApp(fed, { columns: 120, rows: 12 });
+    await app.until(() => (selectedRow(app) ?? '').includes(':1000'), 'the first row selected');
+    await app.press('j');
+    await app.until(() => (selectedRow(app) ?? '').includes(':2000'), 'the second row selected');
+    // A new connection sorts above the selected one: the selection stays on :2000, now one line lower.
+    const e = sock(1500);
+    fed.push(snapshot(1000, { sockets: [a, e, b, c] }));
+    await app.until((f) => f.includes(':1500'), 'the new row');
+    expect(selectedRow(app)).toContain(':2000');
+    // ↓ goes on from there.
+    await app.press('j');
+    await app.until(() => (selectedRow(app) ?? '').includes(':3000'), 'the row after it');
+    // Rows above it go away: still :3000.
+    fed.push(snapshot(2000, { sockets: [c, d] }));
+    await app.until((f) => f.includes(':4000'), 'the sample without :1000–:2000');
+    expect(selectedRow(app)).toContain(':3000');
+    // Closed rows (marked -) stay a sample or two, then go: still :3000.
+    for (let t = 3000; app.frame().includes(':1500') && t < 10_000; t += 1000) {
+      fed.push(snapshot(t, { sockets: [c, d] }));
+      await app.until((f) => f.includes(formatClock(WALL_BASE + t)), `the sample at ${t} ms`);
+    }
+    expect(app.frame()).not.toContain(':1500');
+    expect(selectedRow(app)).toContain(':3000');
+    // The state follows too: ↓ goes to the row below :3000 (the stale index would be past the end).
+    await app.press('j');
+    await app.until(() => (selectedRow(app) ?? '').includes(':4000'), 'j from :3000');
+    await app.press('k');
+    await app.until(() => (selectedRow(app) ?? '').includes(':3000'), 'k back to :3000');
   });
 });
 
