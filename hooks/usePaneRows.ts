@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { AnyRow } from '../src/details.js';
 import { type CompiledFilter, parseFilter } from '../src/filter.js';
 import type { LiveView } from '../src/livestore.js';
@@ -17,7 +17,11 @@ import {
   sortInterfaces,
   sortListeners,
   sortRoutes,
+  warmSubjects,
 } from '../src/viewmodel.js';
+
+/** Rows whose filter text is computed per turn of the event loop while the filter line is open (~3 ms). */
+const WARM_CHUNK = 1000;
 
 export interface PaneRows {
   /** Filtered and sorted rows of the pane in view. */
@@ -88,6 +92,22 @@ export function usePaneRows(view: LiveView | undefined, ui: UiState, names: Name
     const applied = parseFilter(ui.filters[pane]);
     return { filter: applied.ok ? applied.filter : undefined, error: parsed.error };
   }, [typed, ui.filters, pane]);
+  // While the filter line is open, compute every row's filter text a chunk at a time between events, so
+  // the first key typed finds it ready (at 20,000 rows it is ~60 ms of formatting, otherwise all on that key).
+  const filtering = ui.editing !== undefined;
+  useEffect(() => {
+    if (!filtering) return;
+    let next = 0;
+    let timer: NodeJS.Immediate | undefined;
+    const step = () => {
+      next = warmSubjects(built, next, WARM_CHUNK);
+      timer = next < built.length ? setImmediate(step) : undefined;
+    };
+    timer = setImmediate(step);
+    return () => {
+      if (timer) clearImmediate(timer);
+    };
+  }, [built, filtering]);
   const filtered = useMemo(() => filterRows(built, filter), [built, filter]);
   const { key, reverse } = ui.sort[pane];
   const rows = useMemo(() => sortRows(filtered, pane, key, reverse), [filtered, pane, key, reverse]);
