@@ -362,23 +362,20 @@ export function prepareOnce(
   names: NameResolver,
   userOf: UserOf,
 ): FinishLines {
+  // Tables without a PID/Program column are complete at once.
+  const done =
+    (lines: string[]): FinishLines =>
+    () =>
+      lines;
   switch (modeOf(o)) {
-    case 'route': {
-      const lines = routeTable(snapshot, o, names);
-      return () => lines;
-    }
-    case 'interfaces': {
-      const lines = interfaceTable(snapshot, o);
-      return () => lines;
-    }
-    case 'statistics': {
-      const lines = statisticsTable(snapshot, o);
-      return () => lines;
-    }
-    case 'groups': {
-      const lines = groupsTable(snapshot, o, names);
-      return () => lines;
-    }
+    case 'route':
+      return done(routeTable(snapshot, o, names));
+    case 'interfaces':
+      return done(interfaceTable(snapshot, o));
+    case 'statistics':
+      return done(statisticsTable(snapshot, o));
+    case 'groups':
+      return done(groupsTable(snapshot, o, names));
     default:
       return prepareSocketsTable(snapshot, o, names, userOf);
   }
