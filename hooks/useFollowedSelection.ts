@@ -10,9 +10,8 @@ export function useFollowedSelection(
   ui: UiState,
   rows: readonly unknown[],
 ): { selected: number; scrollTop: number } {
-  const last = useRef<{ ui: UiState; row: unknown; index: number; offset: number; scrollTop: number }>(
-    undefined,
-  );
+  // offset: the selected row's line on screen (index − scrollTop), kept when the row moves.
+  const last = useRef<{ ui: UiState; row: unknown; index: number; offset: number }>(undefined);
   const clampIndex = (i: number) => Math.min(i, Math.max(0, rows.length - 1));
   const previous = last.current;
   let selected: number;
@@ -26,11 +25,11 @@ export function useFollowedSelection(
           ? previous.index
           : rows.indexOf(previous.row);
     selected = at >= 0 ? at : clampIndex(previous.index);
-    scrollTop = at >= 0 ? Math.max(0, at - previous.offset) : previous.scrollTop;
+    scrollTop = Math.max(0, (at >= 0 ? at : previous.index) - previous.offset);
   } else {
     selected = clampIndex(ui.selected[ui.pane]);
     scrollTop = ui.scrollTop[ui.pane];
   }
-  last.current = { ui, row: rows[selected], index: selected, offset: selected - scrollTop, scrollTop };
+  last.current = { ui, row: rows[selected], index: selected, offset: selected - scrollTop };
   return { selected, scrollTop };
 }
