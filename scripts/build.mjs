@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 // Bundle the CLI into dist/ with esbuild. Code splitting keeps Ink and React in a chunk that only the live
 // view imports, so `netwatch --once` loads a few hundred KB less and starts faster.
 import { build } from 'esbuild';
@@ -32,3 +35,40 @@ await build({
   external: ['react-devtools-core'],
   logLevel: 'warning',
 });
+
+// The optional native helper (src/native/netwatch.c: TCP sockets from netlink sock_diag, the owner scan
+// in C). Plain `cc`, no node-gyp: it needs only node_api.h, which ships with Node. Without a compiler or
+// headers netwatch reads /proc as before, so a failure here is a note, not an error.
+// NETWATCH_NATIVE=0 skips it (to test the fallback, or to build for a machine without it).
+if (process.env.NETWATCH_NATIVE !== '0') {
+  const headerDirs = [
+    join(dirname(process.execPath), '..', 'include', 'node'),
+    '/usr/include/node',
+    '/usr/local/include/node',
+  ];
+  const headers = headerDirs.find((dir) => existsSync(join(dir, 'node_api.h')));
+  const cc = process.env.CC || 'cc';
+  const source = fileURLToPath(new URL('../src/native/netwatch.c', import.meta.url));
+  const target = fileURLToPath(new URL('../dist/netwatch.node', import.meta.url));
+  if (!headers) {
+    console.warn('netwatch build: no node_api.h found; building without the native helper (TCP from /proc)');
+  } else {
+    const args = [
+      '-O2',
+      '-Wall',
+      '-shared',
+      '-fPIC',
+      '-fvisibility=hidden',
+      '-I',
+      headers,
+      '-o',
+      target,
+      source,
+    ];
+    const result = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (result.status !== 0) {
+      const why = result.error ? result.error.message : `${cc} exited with ${result.status}`;
+      console.warn(`netwatch build: native helper not built (${why}); TCP sockets will be read from /proc`);
+    }
+  }
+}

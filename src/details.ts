@@ -55,7 +55,7 @@ function socketLines(
     );
     if (s.tcp) {
       lines.push(
-        `TCP        rto ${s.tcp.rto * 10}ms  ato ${s.tcp.ato * 10}ms  qack ${s.tcp.qack}  cwnd ${s.tcp.cwnd}  ssthresh ${s.tcp.ssthresh === -1 ? '∞ (slow start)' : s.tcp.ssthresh}`,
+        `TCP        rto ${s.tcp.rto * 10}ms  ato ${s.tcp.ato * 10}ms  ${s.tcp.qack === undefined ? '' : `qack ${s.tcp.qack}  `}cwnd ${s.tcp.cwnd}  ssthresh ${s.tcp.ssthresh === -1 ? '∞ (slow start)' : s.tcp.ssthresh}`,
       );
     }
     if (s.drops !== undefined) lines.push(`Drops      ${s.drops}`);

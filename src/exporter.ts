@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isGauge } from './counters.js';
 import { DEV_FIELDS, isListener, listenerKey } from './diff.js';
+import { tcpDumpFor } from './native.js';
 import type { ExporterAddress } from './options.js';
 import type { HostReader } from './reader.js';
 import { Collector, SELECT_ALL } from './sampler.js';
@@ -173,8 +174,12 @@ export interface Exporter {
 }
 
 /** Serve /metrics on `address`; each scrape collects one snapshot through `reader`. */
-export function startExporter(reader: HostReader, address: ExporterAddress): Promise<Exporter> {
-  const collector = new Collector(reader);
+export function startExporter(
+  reader: HostReader,
+  address: ExporterAddress,
+  netlink = true,
+): Promise<Exporter> {
+  const collector = new Collector(reader, undefined, true, tcpDumpFor(reader.root, netlink));
   const metrics = new Metrics();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

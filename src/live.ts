@@ -7,6 +7,7 @@ import { App } from '../components/App.js';
 import { tuneHeapForLiveView } from './heap.js';
 import { LiveStore } from './livestore.js';
 import { NameResolver } from './names.js';
+import { tcpDumpFor } from './native.js';
 import type { Options } from './options.js';
 import type { HostReader } from './reader.js';
 import { Sampler } from './sampler.js';
@@ -16,7 +17,11 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
   tuneHeapForLiveView();
   const stdout = process.stdout;
   const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
-  const sampler = new Sampler({ reader, intervalMs: o.intervalMs });
+  const sampler = new Sampler({
+    reader,
+    intervalMs: o.intervalMs,
+    tcpDump: tcpDumpFor(reader.root, o.netlink),
+  });
   const store = new LiveStore(sampler, {
     onVanished: () => {
       if (o.bell) stdout.write('\x07');

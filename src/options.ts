@@ -8,6 +8,8 @@ export interface Options {
   root: string;
   intervalMs: number;
   bell: boolean;
+  /** TCP sockets from netlink sock_diag when the native helper is built (false: --no-netlink, /proc only). */
+  netlink: boolean;
   /** --exporter [HOST:]PORT: serve Prometheus metrics instead of the live view. */
   exporter: ExporterAddress | undefined;
   // netstat's selection flags
@@ -81,6 +83,7 @@ export function buildProgram(version: string): Command {
         .argParser(parseInterval),
     )
     .option('--bell', 'ring the terminal bell when a listener vanishes')
+    .option('--no-netlink', 'read TCP sockets from /proc/net/tcp* even where netlink sock_diag is available')
     .addOption(
       new Option(
         '--exporter [addr]',
@@ -149,6 +152,7 @@ export function parseOptions(argv: readonly string[], version = '0.0.0'): ParseR
     root: String(o.root),
     intervalMs: Number(o.interval),
     bell: Boolean(o.bell),
+    netlink: o.netlink !== false,
     exporter: o.exporter === undefined ? undefined : o.exporter === true ? DEFAULT_EXPORTER : o.exporter,
     tcp: Boolean(o.tcp),
     udp: Boolean(o.udp),

@@ -47,6 +47,7 @@
  * (prctl(PR_SET_NAME), exec), so it is re-read whenever the pid's fd directory is re-read, and when it
  * changed cmdline and uid are re-read too, which also catches exec and most pid reuse.
  */
+import type { OwnersMessage } from './ownerswire.js';
 import { type HostReader, isForbidden, isGone } from './reader.js';
 import type { OwnerMap, OwnerScanStats, ProcessInfo } from './types.js';
 import { UserNames } from './users.js';
@@ -380,21 +381,7 @@ export class OwnerScanner {
    * Undefined when the process is gone; other read errors throw for the caller to classify.
    */
   private identify(pid: number, cached: ProcessInfo | undefined): ProcessInfo | undefined {
-    const base = `proc/${pid}`;
-    const commText = this.reader.readText(`${base}/comm`);
-    if (commText === undefined) return undefined;
-    const command = parseComm(commText);
-    if (cached !== undefined && cached.command === command) return cached;
-
-    const cmdlineText = this.reader.readText(`${base}/cmdline`);
-    if (cmdlineText === undefined) return undefined;
-    const statusText = this.reader.readText(`${base}/status`);
-    const uid =
-      (statusText === undefined ? undefined : parseStatusUid(statusText)) ?? this.reader.statUid(base);
-    if (uid === undefined) return undefined;
-    const user = this.users.name(uid);
-    const info: ProcessInfo = { pid, command, cmdline: parseCmdline(cmdlineText), uid };
-    return user === undefined ? info : { ...info, user };
+    return readProcessInfo(this.reader, this.users, pid, cached);
   }
 
   /** A read about process `pid` failed: it exited (vanished), may not be read (forbidden), or something else (throw). */
@@ -446,4 +433,76 @@ export class OwnerScanner {
     if (i >= 0) pids.splice(i, 1);
     if (pids.length === 0) this.holders.delete(inode);
   }
+}
+
+/**
+ * Who process `pid` is. Keeps `cached` (same object) unless comm changed; a changed comm means prctl, exec
+ * or a reused pid, so cmdline and uid are re-read too. Undefined when the process is gone; other read
+ * errors throw for the caller to classify.
+ */
+export function readProcessInfo(
+  reader: HostReader,
+  users: UserNames,
+  pid: number,
+  cached?: ProcessInfo,
+): ProcessInfo | undefined {
+  const base = `proc/${pid}`;
+  const commText = reader.readText(`${base}/comm`);
+  if (commText === undefined) return undefined;
+  const command = parseComm(commText);
+  if (cached !== undefined && cached.command === command) return cached;
+
+  const cmdlineText = reader.readText(`${base}/cmdline`);
+  if (cmdlineText === undefined) return undefined;
+  const statusText = reader.readText(`${base}/status`);
+  const uid = (statusText === undefined ? undefined : parseStatusUid(statusText)) ?? reader.statUid(base);
+  if (uid === undefined) return undefined;
+  const user = users.name(uid);
+  const info: ProcessInfo = { pid, command, cmdline: parseCmdline(cmdlineText), uid };
+  return user === undefined ? info : { ...info, user };
+}
+
+/** (socket inode, pid) pairs from a scan done elsewhere (the native helper's socketOwners). */
+export interface PairScan {
+  readonly pairs: Float64Array;
+  readonly processes: number;
+  readonly unreadable: number;
+}
+
+/**
+ * A scan's pairs with each holder's identity read once, in the owners worker's wire format. A holder that
+ * exited since the scan is dropped (counted as vanished); one whose identity may not be read is dropped
+ * and counted as unreadable, as the scanner above does.
+ */
+export function ownersFromPairs(reader: HostReader, users: UserNames, scan: PairScan): OwnersMessage {
+  const processes: ProcessInfo[] = [];
+  const indexOf = new Map<number, number>(); // pid → index in processes, -1 when dropped
+  const pairs = new Float64Array(scan.pairs.length);
+  let n = 0;
+  let vanished = 0;
+  let unreadable = scan.unreadable;
+  for (let i = 0; i + 1 < scan.pairs.length; i += 2) {
+    const pid = scan.pairs[i + 1]!;
+    let at = indexOf.get(pid);
+    if (at === undefined) {
+      let info: ProcessInfo | undefined;
+      try {
+        info = readProcessInfo(reader, users, pid);
+        if (info === undefined) vanished++;
+      } catch (err) {
+        if (isGone(err)) vanished++;
+        else unreadable++;
+      }
+      at = info === undefined ? -1 : processes.push(info) - 1;
+      indexOf.set(pid, at);
+    }
+    if (at < 0) continue;
+    pairs[n++] = scan.pairs[i]!;
+    pairs[n++] = at;
+  }
+  return {
+    processes,
+    pairs: pairs.slice(0, n),
+    stats: { processes: scan.processes, unreadable, vanished, rescanned: scan.processes },
+  };
 }

@@ -15,6 +15,7 @@ import { parseSockstat } from './proc/sockstat.js';
 import { readSysNet } from './proc/sysnet.js';
 import { parseUnix } from './proc/unix.js';
 import { HostReader } from './reader.js';
+import { decodeTcpDump, RecordCache } from './sockdiag.js';
 import type {
   ConntrackSummary,
   CounterGroups,
@@ -100,20 +101,51 @@ export class Collector {
   private readonly owners: OwnerScanner;
   private readonly clock: Clock;
   private readonly lineCaches = new Map<InetProto, InetLineCache>();
+  private readonly recordCache = new RecordCache();
+  private tcpDump: (() => ArrayBuffer) | undefined;
+  private tcpDumpWorked = false;
+  /** Why TCP sockets are read from /proc although a sock_diag dump was given ('' when it is in use). */
+  tcpDumpFailure = '';
 
   /**
    * `reuseRows`: keep each table's rows to reuse unchanged lines on the next collect (see InetLineCache).
    * Worth it for a sampler; a one-shot collect only pays for the bookkeeping.
+   * `tcpDump`: TCP sockets from sock_diag (src/native.ts tcpDumpFor) instead of /proc/net/tcp and tcp6.
+   * If it ever throws, /proc is read from then on.
    */
   constructor(
     reader: HostReader,
     clock: Clock = systemClock,
     private readonly reuseRows = true,
+    tcpDump?: () => ArrayBuffer,
   ) {
     this.reader = reader;
     this.clock = clock;
     this.users = new UserNames(reader);
     this.owners = new OwnerScanner(reader, { users: this.users });
+    this.tcpDump = tcpDump;
+  }
+
+  /** Where this collector reads TCP sockets from. */
+  get tcpSource(): 'netlink' | 'proc' {
+    return this.tcpDump ? 'netlink' : 'proc';
+  }
+
+  /** Both TCP tables from one sock_diag dump, or undefined when not in use or when it just failed. */
+  private dumpTcp(selection: Selection, warnings: string[]) {
+    if (!this.tcpDump || !(selection.inet.has('tcp') || selection.inet.has('tcp6'))) return undefined;
+    try {
+      const dump = decodeTcpDump(this.tcpDump(), this.reuseRows ? this.recordCache : undefined);
+      this.tcpDumpWorked = true;
+      return dump;
+    } catch (err) {
+      this.tcpDump = undefined;
+      this.tcpDumpFailure = (err as Error).message;
+      // Failing from the start is how a kernel without inet_diag (or a sandbox that forbids it) looks:
+      // /proc is the documented fallback. Failing after it worked is news.
+      if (this.tcpDumpWorked) warnings.push(`${this.tcpDumpFailure}; reading /proc/net/tcp from now on`);
+      return undefined;
+    }
   }
 
   collect(selection: Selection): Snapshot {
@@ -147,8 +179,15 @@ export class Collector {
     const parse = <T>(rel: string, parser: (text: string) => Parsed<T>) => parseWith(rel, readText, parser);
 
     const sockets: Socket[] = [];
+    const dump = this.dumpTcp(selection, warnings);
     for (const proto of INET_PROTOS) {
       if (!selection.inet.has(proto)) continue;
+      if (dump && (proto === 'tcp' || proto === 'tcp6')) {
+        const { rows, skipped } = dump[proto];
+        if (skipped > 0) skippedLines.set(`netlink sock_diag (${proto})`, skipped);
+        for (const row of rows) sockets.push(row);
+        continue;
+      }
       let cache = this.lineCaches.get(proto);
       if (!cache && this.reuseRows) {
         cache = new InetLineCache();
@@ -264,6 +303,8 @@ export interface SamplerState {
 
 export interface SamplerOptions {
   readonly reader?: HostReader;
+  /** TCP sockets from sock_diag; see Collector. */
+  readonly tcpDump?: () => ArrayBuffer;
   readonly intervalMs?: number;
   readonly selection?: Selection;
   readonly clock?: Clock;
@@ -285,7 +326,7 @@ export class Sampler {
 
   constructor(opts: SamplerOptions = {}) {
     this.clock = opts.clock ?? systemClock;
-    this.collector = new Collector(opts.reader ?? new HostReader('/'), this.clock);
+    this.collector = new Collector(opts.reader ?? new HostReader('/'), this.clock, true, opts.tcpDump);
     this.intervalMs = opts.intervalMs ?? 1000;
     this.selection = opts.selection ?? SELECT_ALL;
   }

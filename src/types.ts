@@ -40,7 +40,8 @@ export interface TcpTail {
   /** Retransmit timeout, in clock ticks (USER_HZ) as printed. */
   readonly rto: number;
   readonly ato: number;
-  readonly qack: number;
+  /** Quick-ack count and pingpong bit; absent when read from sock_diag, which does not report it. */
+  readonly qack?: number;
   readonly cwnd: number;
   /** -1 while in initial slow start; for LISTEN the fastopen max queue length. */
   readonly ssthresh: number;
@@ -68,7 +69,8 @@ export interface InetSocket {
   readonly timeouts: number;
   /** 0 for TIME_WAIT and SYN_RECV request sockets: they belong to no file descriptor. */
   readonly inode: number;
-  readonly refcount: number;
+  /** Absent when read from sock_diag, which does not report it. */
+  readonly refcount?: number;
   readonly tcp?: TcpTail;
   /** UDP / raw: sk_drops. */
   readonly drops?: number;

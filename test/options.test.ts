@@ -16,6 +16,13 @@ describe('parseOptions', () => {
     });
   });
 
+  it('reads TCP through netlink unless --no-netlink', () => {
+    const d = parseOptions(['--once']);
+    expect(d.kind === 'ok' && d.options.netlink).toBe(true);
+    const r = parseOptions(['--once', '--no-netlink']);
+    expect(r.kind === 'ok' && r.options.netlink).toBe(false);
+  });
+
   it('parses --interval in seconds, fractions allowed', () => {
     const r = parseOptions(['--interval', '0.5']);
     expect(r.kind === 'ok' && r.options.intervalMs).toBe(500);

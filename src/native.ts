@@ -1,0 +1,66 @@
+// The optional native helper (src/native/netwatch.c → dist/netwatch.node). netwatch runs without it: the
+// build skips it when there is no C compiler or no Node headers, and every caller falls back to /proc.
+//
+// It is used only on the live host (--root /): sock_diag and the fd scan see this machine's kernel, not a
+// captured tree. `--no-netlink` keeps to /proc.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+
+export interface NativeOwners {
+  /** (socket inode, pid) pairs. */
+  readonly pairs: Float64Array;
+  readonly processes: number;
+  /** Processes whose fd directory or links could not be read. */
+  readonly unreadable: number;
+}
+
+export interface NativeBinding {
+  /** Every TCP socket of this network namespace: records of `recordWords` 32-bit words. Throws on failure. */
+  tcpSockets(): ArrayBuffer;
+  /** The owner scan on a libuv thread. */
+  socketOwners(procDir: string): Promise<NativeOwners>;
+  readonly recordWords: number;
+}
+
+let loaded: { binding: NativeBinding | undefined; why: string } | undefined;
+
+/** Where the built helper may be: beside the bundle (dist/), or dist/ seen from the sources (tests). */
+function candidates(): URL[] {
+  return [new URL('./netwatch.node', import.meta.url), new URL('../dist/netwatch.node', import.meta.url)];
+}
+
+/** The helper, or undefined (with the reason in `nativeUnavailableReason`). Loaded once. */
+export function nativeBinding(): NativeBinding | undefined {
+  if (loaded) return loaded.binding;
+  const file = candidates().find((url) => existsSync(url));
+  if (!file) {
+    loaded = { binding: undefined, why: 'not built (needs a C compiler and Node headers at build time)' };
+    return undefined;
+  }
+  try {
+    const binding = createRequire(import.meta.url)(file.pathname) as NativeBinding;
+    loaded = { binding, why: '' };
+  } catch (err) {
+    loaded = { binding: undefined, why: `cannot load ${file.pathname}: ${(err as Error).message}` };
+  }
+  return loaded.binding;
+}
+
+/** Why nativeBinding() returned undefined ('' when it did not). */
+export function nativeUnavailableReason(): string {
+  nativeBinding();
+  return loaded?.why ?? '';
+}
+
+/** True when `root` is this machine's own root, the only place the native helper can look at. */
+export function isLiveRoot(root: string): boolean {
+  return resolve(root) === '/';
+}
+
+/** The sock_diag TCP dump for a Collector reading `root`, when it can be used there. */
+export function tcpDumpFor(root: string, wanted = true): (() => ArrayBuffer) | undefined {
+  if (!wanted || !isLiveRoot(root)) return undefined;
+  const binding = nativeBinding();
+  return binding ? () => binding.tcpSockets() : undefined;
+}

@@ -1,0 +1,234 @@
+// TCP sockets from the kernel's sock_diag netlink dump (src/native/netwatch.c), as the same InetSocket
+// rows the /proc/net/tcp parser makes, with netstat's conventions kept where the two interfaces differ:
+//
+//   field            /proc/net/tcp (netstat)                    sock_diag record → what we report
+//   Send-Q, LISTEN   0 (write_seq - snd_una)                     the backlog limit → 0, as netstat shows
+//   timer expiry     clock ticks (USER_HZ, 1/100 s)              milliseconds → ms / 10, rounded down
+//   retransmits      icsk_retransmits                             tcpi_retransmits (idiag_retrans without
+//                                                                 tcp_info, e.g. request sockets)
+//   probes           icsk_probes_out                              tcpi_probes
+//   rto, ato         clock ticks                                  tcpi_rto, tcpi_ato µs → ticks, rounded down
+//   ssthresh         -1 in initial slow start                     ≥ 0x7fffffff → -1
+//   TCP tail, LISTEN rto ato qack cwnd ssthresh                   absent: a listener's tcp_info is zeros
+//   qack, refcount   printed                                      not in sock_diag: absent
+//
+// Addresses come as the kernel's network-order bytes read as host words, which is exactly the number
+// /proc prints with %08X, so they go through the same decoders (and caches) as the text.
+//
+// Like InetLineCache for the text, RecordCache walks the previous dump in step and hands back the same
+// row object for a record whose words did not change: less garbage, and the diff sees "unchanged".
+import { tryDecodeIPv4Hex, tryDecodeIPv6Hex } from './proc/addr.js';
+import { RowDeduper } from './proc/dedupe.js';
+import { inetStateName } from './proc/inet.js';
+import type { Endpoint, InetProto, InetSocket, Parsed, TcpTail } from './types.js';
+
+/** Word offsets in a record; must match the enum in src/native/netwatch.c. */
+export const W = {
+  FAMILY: 0,
+  STATE: 1,
+  TIMER: 2,
+  RETRANS: 3,
+  EXPIRES: 4,
+  RQUEUE: 5,
+  WQUEUE: 6,
+  UID: 7,
+  INODE: 8,
+  SPORT: 9,
+  DPORT: 10,
+  SRC: 11,
+  DST: 15,
+  HAS_INFO: 19,
+  RTO: 20,
+  ATO: 21,
+  CWND: 22,
+  SSTHRESH: 23,
+  PROBES: 24,
+  TCPI_RETRANSMITS: 25,
+} as const;
+export const RECORD_WORDS = 26;
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+const TCP_TIME_WAIT = 6;
+const TCP_LISTEN = 10;
+const TCP_SYN_RECV = 3;
+const INFINITE_SSTHRESH = 0x7fff_ffff;
+
+function hex8(word: number): string {
+  return word.toString(16).toUpperCase().padStart(8, '0');
+}
+
+// Consecutive records usually share an address (always the local one on a busy port): compare words
+// before building the hex key. Slot 0 local, 1 remote.
+const lastWords = [new Uint32Array(5), new Uint32Array(5)]; // family + 4 address words
+const lastText = ['', ''];
+
+function address(words: Uint32Array, at: number, v6: boolean, slot: 0 | 1): string | undefined {
+  const last = lastWords[slot]!;
+  const family = v6 ? AF_INET6 : AF_INET;
+  const n = v6 ? 4 : 1;
+  let same = last[0] === family && lastText[slot] !== '';
+  for (let i = 0; same && i < n; i++) same = last[i + 1] === words[at + i];
+  if (same) return lastText[slot];
+  const text = v6
+    ? tryDecodeIPv6Hex(hex8(words[at]!) + hex8(words[at + 1]!) + hex8(words[at + 2]!) + hex8(words[at + 3]!))
+    : tryDecodeIPv4Hex(hex8(words[at]!));
+  if (text === undefined) return undefined;
+  last[0] = family;
+  for (let i = 0; i < n; i++) last[i + 1] = words[at + i]!;
+  lastText[slot] = text;
+  return text;
+}
+
+/** One record → row; undefined for a family we do not know (never seen from a TCP dump). */
+export function decodeRecord(words: Uint32Array, at: number): InetSocket | undefined {
+  const family = words[at + W.FAMILY];
+  if (family !== AF_INET && family !== AF_INET6) return undefined;
+  const v6 = family === AF_INET6;
+  const proto: InetProto = v6 ? 'tcp6' : 'tcp';
+  const localAddress = address(words, at + W.SRC, v6, 0);
+  const remoteAddress = address(words, at + W.DST, v6, 1);
+  if (localAddress === undefined || remoteAddress === undefined) return undefined;
+  const local: Endpoint = { address: localAddress, port: words[at + W.SPORT]! };
+  const remote: Endpoint = { address: remoteAddress, port: words[at + W.DPORT]! };
+  const stateCode = words[at + W.STATE]!;
+  const hasInfo = words[at + W.HAS_INFO] === 1;
+  const listen = stateCode === TCP_LISTEN;
+  // tcp_info of a listener carries only its backlog (the rest is zero), so like TIME_WAIT and request
+  // sockets it gets no tail rather than a wrong one.
+  const full = hasInfo && stateCode !== TCP_TIME_WAIT && stateCode !== TCP_SYN_RECV && !listen;
+  const row: { -readonly [K in keyof InetSocket]: InetSocket[K] } = {
+    kind: 'inet',
+    proto,
+    local,
+    remote,
+    state: inetStateName(proto, stateCode),
+    stateCode,
+    recvQ: words[at + W.RQUEUE]!,
+    sendQ: listen ? 0 : words[at + W.WQUEUE]!,
+    timerActive: words[at + W.TIMER]!,
+    timerExpires: Math.floor(words[at + W.EXPIRES]! / 10),
+    retransmits: full ? words[at + W.TCPI_RETRANSMITS]! : words[at + W.RETRANS]!,
+    uid: words[at + W.UID]!,
+    timeouts: full ? words[at + W.PROBES]! : 0,
+    inode: words[at + W.INODE]!,
+  };
+  if (!full) return row;
+  const ssthresh = words[at + W.SSTHRESH]!;
+  const tcp: TcpTail = {
+    rto: Math.floor(words[at + W.RTO]! / 10_000),
+    ato: Math.floor(words[at + W.ATO]! / 10_000),
+    cwnd: words[at + W.CWND]!,
+    ssthresh: ssthresh >= INFINITE_SSTHRESH ? -1 : ssthresh,
+  };
+  row.tcp = tcp;
+  return row;
+}
+
+function sameRecord(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
+  for (let k = 0; k < RECORD_WORDS; k++) if (a[i + k] !== b[j + k]) return false;
+  return true;
+}
+
+/** The words that name a socket (family, state, ports, addresses): equal keys, same socket. */
+function recordKey(w: Uint32Array, at: number): string {
+  let key = `${w[at + W.FAMILY]} ${w[at + W.STATE]} ${w[at + W.SPORT]} ${w[at + W.DPORT]} ${w[at + W.INODE]}`;
+  for (let k = W.SRC; k < W.SRC + 8; k++) key += ` ${w[at + k]}`;
+  return key;
+}
+
+/**
+ * Rows of the previous dump, reused for records whose words are all unchanged. The dump comes in hash
+ * order like /proc, so the walk compares each record with the one expected at that position (and the
+ * next, for a socket that went away) and builds a key index only when it loses its place.
+ */
+export class RecordCache {
+  private prev: Uint32Array = new Uint32Array(0);
+  private prevRows: (InetSocket | undefined)[] = [];
+  private nextRows: (InetSocket | undefined)[] = [];
+  private at = 0;
+  private index: Map<string, number> | undefined;
+
+  /** The previous row for the record at `i` of `words`, if its words are unchanged. */
+  take(words: Uint32Array, i: number): InetSocket | undefined {
+    const prev = this.prev;
+    const n = prev.length / RECORD_WORDS;
+    const j = this.at;
+    if (j < n) {
+      if (sameRecord(words, i, prev, j * RECORD_WORDS)) {
+        this.at = j + 1;
+        return this.prevRows[j];
+      }
+      if (j + 1 < n && sameRecord(words, i, prev, (j + 1) * RECORD_WORDS)) {
+        this.at = j + 2;
+        return this.prevRows[j + 1];
+      }
+      if (recordKey(words, i) === recordKey(prev, j * RECORD_WORDS)) {
+        this.at = j + 1; // the same socket, changed in place (a timer, a queue)
+        return undefined;
+      }
+    }
+    if (this.index === undefined) {
+      this.index = new Map();
+      for (let p = 0; p < n; p++) {
+        const key = recordKey(prev, p * RECORD_WORDS);
+        if (!this.index.has(key)) this.index.set(key, p);
+      }
+    }
+    const p = this.index.get(recordKey(words, i));
+    if (p === undefined) return undefined; // a new socket: the walk stays where it was
+    this.at = p + 1;
+    return sameRecord(words, i, prev, p * RECORD_WORDS) ? this.prevRows[p] : undefined;
+  }
+
+  keep(row: InetSocket | undefined): void {
+    this.nextRows.push(row);
+  }
+
+  /** After each dump: it becomes what the next one can reuse. `words` must not be changed afterwards. */
+  turn(words: Uint32Array): void {
+    this.prev = words;
+    this.prevRows = this.nextRows;
+    this.nextRows = [];
+    this.at = 0;
+    this.index = undefined;
+  }
+}
+
+function identity(s: InetSocket): string {
+  return `${s.stateCode} ${s.local.address} ${s.local.port} ${s.remote.address} ${s.remote.port} ${s.inode}`;
+}
+
+/**
+ * A tcpSockets() dump → rows of tcp and tcp6, in dump order. A socket the dump repeats (the kernel's
+ * hash changed under a multi-part dump) is kept once; a record that cannot be decoded is counted in
+ * `skipped` under its protocol.
+ */
+export function decodeTcpDump(
+  buffer: ArrayBuffer,
+  cache?: RecordCache,
+): { tcp: Parsed<InetSocket>; tcp6: Parsed<InetSocket> } {
+  const words = new Uint32Array(buffer, 0, Math.floor(buffer.byteLength / 4 / RECORD_WORDS) * RECORD_WORDS);
+  const tcp: InetSocket[] = [];
+  const tcp6: InetSocket[] = [];
+  let skipped4 = 0;
+  let skipped6 = 0;
+  const dedupe = new RowDeduper(identity);
+  for (let i = 0; i < words.length; i += RECORD_WORDS) {
+    let row = cache?.take(words, i);
+    if (row === undefined) row = decodeRecord(words, i);
+    if (row === undefined) {
+      if (words[i + W.FAMILY] === AF_INET6) skipped6++;
+      else skipped4++;
+      cache?.keep(undefined);
+      continue;
+    }
+    const kept = dedupe.add(row);
+    cache?.keep(kept ? row : undefined);
+    if (!kept) continue;
+    if (row.proto === 'tcp6') tcp6.push(row);
+    else tcp.push(row);
+  }
+  cache?.turn(words);
+  return { tcp: { rows: tcp, skipped: skipped4 }, tcp6: { rows: tcp6, skipped: skipped6 } };
+}

@@ -1,0 +1,115 @@
+// The native helper against the kernel: real sockets on 127.0.0.1 and ::1, read once through sock_diag and
+// once through /proc, must come out the same; its owner scan must find the same holders as ours.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nativeBinding, nativeUnavailableReason, tcpDumpFor } from '../../src/native.js';
+import { OwnerScanner, ownersFromPairs } from '../../src/owners.js';
+import { HostReader } from '../../src/reader.js';
+import { Collector, SELECT_ALL, type Selection } from '../../src/sampler.js';
+import type { InetSocket, Snapshot } from '../../src/types.js';
+import { UserNames } from '../../src/users.js';
+import { type SocketChild, startSocketChild } from '../helpers/children.js';
+
+/** Whether this machine can build the helper: then the build must have, and these tests must run. */
+function canBuild(): boolean {
+  const headers = [join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'].some((d) =>
+    existsSync(join(d, 'node_api.h')),
+  );
+  try {
+    execFileSync(process.env.CC || 'cc', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return false;
+  }
+  return headers && process.env.NETWATCH_NATIVE !== '0';
+}
+
+const buildable = canBuild();
+
+it('the build made the native helper wherever a C compiler and Node headers exist', () => {
+  if (!buildable) return;
+  expect(nativeUnavailableReason()).toBe('');
+  expect(nativeBinding()?.recordWords).toBe(26);
+});
+
+const TCP_ONLY: Selection = { ...SELECT_ALL, inet: new Set(['tcp', 'tcp6']), unix: false };
+
+describe.runIf(buildable)('native helper on real loopback sockets', () => {
+  let child: SocketChild;
+  let viaProc: Snapshot;
+  let viaNetlink: Snapshot;
+
+  beforeAll(async () => {
+    child = await startSocketChild();
+    viaNetlink = new Collector(new HostReader('/'), undefined, false, tcpDumpFor('/')).collect(TCP_ONLY);
+    viaProc = new Collector(new HostReader('/'), undefined, false).collect(TCP_ONLY);
+  });
+
+  afterAll(async () => {
+    await child?.stop();
+  });
+
+  const ofChild = (s: Snapshot) =>
+    s.sockets
+      .filter(
+        (x): x is InetSocket =>
+          x.kind === 'inet' && (s.owners.get(x.inode) ?? []).some((p) => p.pid === child.pid),
+      )
+      .sort((a, b) => a.inode - b.inode);
+
+  it('reads the same TCP sockets of the child as /proc/net/tcp and tcp6 do', () => {
+    const proc = ofChild(viaProc);
+    const diag = ofChild(viaNetlink);
+    expect(proc.map((s) => `${s.proto} ${s.local.port} ${s.state}`)).toEqual(
+      expect.arrayContaining([
+        `tcp ${child.ports.tcp4} LISTEN`,
+        `tcp6 ${child.ports.tcp6} LISTEN`,
+        `tcp ${child.ports.client4} ESTABLISHED`,
+        `tcp6 ${child.ports.client6} ESTABLISHED`,
+      ]),
+    );
+    expect(proc).toHaveLength(6);
+    // Everything but what sock_diag does not carry (refcount, qack) and a listener's tail.
+    const comparable = ({ refcount: _r, tcp, ...rest }: InetSocket) => ({
+      ...rest,
+      tcp:
+        tcp && rest.state !== 'LISTEN'
+          ? { rto: tcp.rto, ato: tcp.ato, cwnd: tcp.cwnd, ssthresh: tcp.ssthresh }
+          : undefined,
+    });
+    expect(diag.map(comparable)).toEqual(proc.map(comparable));
+    expect(diag.every((s) => s.refcount === undefined)).toBe(true);
+  });
+
+  it('finds the same holders of the child sockets as the TypeScript scanner', async () => {
+    const reader = new HostReader('/');
+    const scan = await nativeBinding()!.socketOwners(reader.path('proc'));
+    const message = ownersFromPairs(reader, new UserNames(reader), scan);
+    const at = message.processes.findIndex((p) => p.pid === child.pid);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(message.processes[at]!.command).toBe('node');
+    const nativeInodes = new Set<number>();
+    for (let i = 0; i < message.pairs.length; i += 2)
+      if (message.pairs[i + 1] === at) nativeInodes.add(message.pairs[i]!);
+    const ours = new OwnerScanner(reader).scanAll();
+    const ourInodes = new Set(
+      [...ours.owners].filter(([, ps]) => ps.some((p) => p.pid === child.pid)).map(([i]) => i),
+    );
+    expect(nativeInodes.size).toBeGreaterThanOrEqual(6);
+    expect([...nativeInodes].sort()).toEqual([...ourInodes].sort());
+    expect(scan.processes).toBeGreaterThan(1);
+  });
+
+  it('rejects with the reason when the proc directory cannot be read', async () => {
+    await expect(nativeBinding()!.socketOwners('/nonexistent-netwatch-proc')).rejects.toThrow(
+      /cannot read \/nonexistent-netwatch-proc: No such file or directory/,
+    );
+  });
+
+  it('is not used for a --root other than the live host', () => {
+    expect(tcpDumpFor('/tmp')).toBeUndefined();
+    expect(tcpDumpFor('/', false)).toBeUndefined();
+    expect(tcpDumpFor('/')).toBeTypeOf('function');
+  });
+});
