@@ -232,6 +232,8 @@ function prepareSocketsTable(
   }
   return (owners) => {
     const out = new Array<string>(heads.length);
+    // A server's thousands of sockets belong to a handful of processes: make each one's column once.
+    const columns = new Map<ProcessInfo | undefined, string>();
     for (let i = 0; i < heads.length; i++) {
       const kind = kinds[i];
       if (kind === LITERAL || !o.programs) {
@@ -239,7 +241,12 @@ function prepareSocketsTable(
         continue;
       }
       const inode = inodes[i]!;
-      const program = programColumn(inode === 0 ? undefined : owners.get(inode)?.[0]).padEnd(20);
+      const holder = inode === 0 ? undefined : owners.get(inode)?.[0];
+      let program = columns.get(holder);
+      if (program === undefined) {
+        program = programColumn(holder).padEnd(20);
+        columns.set(holder, program);
+      }
       out[i] = kind === INET ? `${heads[i]} ${program}${tails[i]}` : `${heads[i]}${program} ${tails[i]}`;
     }
     return out;

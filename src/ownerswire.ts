@@ -34,15 +34,19 @@ export function encodeOwners(
   return { processes, pairs, stats };
 }
 
-export function decodeOwners(message: OwnersMessage): Map<number, ProcessInfo[]> {
-  const owners = new Map<number, ProcessInfo[]>();
+/**
+ * Back to inode → holders. Almost every socket has one holder, so those share one frozen one-element list
+ * per process instead of 20,000 arrays that a one-shot run would allocate, keep and have the GC copy.
+ */
+export function decodeOwners(message: OwnersMessage): Map<number, readonly ProcessInfo[]> {
+  const owners = new Map<number, readonly ProcessInfo[]>();
   const { pairs, processes } = message;
+  const alone = processes.map((p) => Object.freeze([p]));
   for (let i = 0; i < pairs.length; i += 2) {
     const inode = pairs[i]!;
-    const p = processes[pairs[i + 1]!]!;
+    const at = pairs[i + 1]!;
     const list = owners.get(inode);
-    if (list) list.push(p);
-    else owners.set(inode, [p]);
+    owners.set(inode, list === undefined ? alone[at]! : [...list, processes[at]!]);
   }
   return owners;
 }

@@ -19,6 +19,10 @@ describe('owners worker wire format', () => {
     expect(back).toEqual(owners);
     // Each process is one object again, shared by all its sockets.
     expect(back.get(100)![0]).toBe(back.get(101)![0]);
+    // A socket with one holder gets that process's shared list; adding a holder never changes it.
+    expect(back.get(101)).toEqual([nginx, worker]);
+    expect(back.get(100)).toEqual([nginx]);
+    expect(Object.isFrozen(back.get(100))).toBe(true);
     expect(message.stats).toEqual(stats);
   });
 
