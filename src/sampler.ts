@@ -13,7 +13,7 @@ import { parseKeyValuePairs } from './proc/snmp.js';
 import { parseSnmp6 } from './proc/snmp6.js';
 import { parseSockstat } from './proc/sockstat.js';
 import { readSysNet } from './proc/sysnet.js';
-import { parseUnix } from './proc/unix.js';
+import { parseUnix, UnixLineCache } from './proc/unix.js';
 import { HostReader } from './reader.js';
 import { decodeTcpDump, RecordCache } from './sockdiag.js';
 import type {
@@ -102,6 +102,7 @@ export class Collector {
   private readonly clock: Clock;
   private readonly lineCaches = new Map<InetProto, InetLineCache>();
   private readonly recordCache = new RecordCache();
+  private readonly unixCache = new UnixLineCache();
   private tcpDump: (() => ArrayBuffer) | undefined;
   private tcpDumpWorked = false;
   /** Why TCP sockets are read from /proc although a sock_diag dump was given ('' when it is in use). */
@@ -201,7 +202,10 @@ export class Collector {
       );
       for (const row of rows) sockets.push(row);
     }
-    if (selection.unix) for (const row of parse('proc/net/unix', parseUnix)) sockets.push(row);
+    if (selection.unix) {
+      const cache = this.reuseRows ? this.unixCache : undefined;
+      for (const row of parse('proc/net/unix', (text) => parseUnix(text, cache))) sockets.push(row);
+    }
 
     let owners: OwnerMap = new Map();
     let ownerStats = EMPTY_OWNER_STATS;

@@ -41,6 +41,16 @@ describe('Collector on the captured fixtures', () => {
     expect(t0.multicast.some((g) => g.group === '224.0.0.1')).toBe(true);
   });
 
+  it('hands back the same socket objects when the tables did not change, unix ones included', () => {
+    const collector = new Collector(new HostReader(fixture('live-t0')), fakeClock(0));
+    const a = collector.collect(SELECT_ALL);
+    const b = collector.collect(SELECT_ALL);
+    expect(b.sockets).toHaveLength(a.sockets.length);
+    const unix = b.sockets.filter((s) => s.kind === 'unix').length;
+    expect(unix).toBeGreaterThan(0);
+    expect(b.sockets.filter((s, i) => s !== a.sockets[i])).toEqual([]);
+  });
+
   it('maps the listeners of the captured processes to their owners', () => {
     const owner = t0.owners.get(8164)?.[0];
     expect(owner).toMatchObject({ pid: 3753, command: 'node', uid: 0, user: 'root' });

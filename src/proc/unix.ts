@@ -84,7 +84,7 @@ function identity(s: UnixSocket): string {
  * thrown; rows repeated within the text (inode, state, flags, type and path all equal) are kept once.
  * A name containing '\n' cannot be told apart from a line break: its tail is then counted as skipped.
  */
-export function parseUnix(text: string): Parsed<UnixSocket> {
+export function parseUnix(text: string, cache?: UnixLineCache): Parsed<UnixSocket> {
   const rows: UnixSocket[] = [];
   let skipped = 0;
   const dedupe = new RowDeduper(identity);
@@ -104,12 +104,38 @@ export function parseUnix(text: string): Parsed<UnixSocket> {
       // Pointers are hex and may start with a letter, so look for the header word itself.
       if (text.startsWith('Num ', k)) continue;
     }
-    const row = parseLine(text, from, lineEnd);
+    const line = cache ? text.slice(from, lineEnd) : undefined;
+    const row = (line === undefined ? undefined : cache!.take(line)) ?? parseLine(text, from, lineEnd);
     if (row === undefined) {
       skipped++;
       continue;
     }
+    if (line !== undefined) cache!.keep(line, row);
     if (dedupe.add(row)) rows.push(row);
   }
+  cache?.turn();
   return { rows, skipped };
+}
+
+/**
+ * The previous read's rows by line text, so that an unchanged line gives back the same row object, as
+ * InetLineCache does for the inet tables: a tick whose unix sockets did not change then changes nothing
+ * the view has to rebuild. Lines are kept as copies, never as slices that would hold the read's text.
+ */
+export class UnixLineCache {
+  private prev = new Map<string, UnixSocket>();
+  private next = new Map<string, UnixSocket>();
+
+  take(line: string): UnixSocket | undefined {
+    return this.prev.get(line);
+  }
+
+  keep(line: string, row: UnixSocket): void {
+    if (!this.next.has(line)) this.next.set(` ${line}`.slice(1), row);
+  }
+
+  turn(): void {
+    this.prev = this.next;
+    this.next = new Map();
+  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseUnix, unixStateName } from '../../src/proc/unix.js';
+import { parseUnix, UnixLineCache, unixStateName } from '../../src/proc/unix.js';
 import type { UnixSocket } from '../../src/types.js';
 
 function fixture(name: string): string {
@@ -164,5 +164,29 @@ describe('parseUnix on the real capture fixtures/live-t0', () => {
     expect(find(rows, 115)).toMatchObject({ path: '', state: 'CONNECTED', refcount: 3, type: 'STREAM' });
     expect(rows.filter((r) => r.state === 'LISTENING')).toHaveLength(13);
     expect(rows.filter((r) => r.path.startsWith('/tmp/netwatch-loadgen-'))).toHaveLength(12);
+  });
+});
+
+describe('UnixLineCache', () => {
+  const other = '0000000000000000: 00000003 00000000 00000000 0001 03 1002 /run/other.sock';
+
+  it('gives back the same row for an unchanged line and a new row for a changed one', () => {
+    const cache = new UnixLineCache();
+    const first = parseUnix(`${HEADER}\n${OK}\n${other}\n`, cache).rows;
+    const changed = other.replace('00000003', '00000004'); // refcount went up
+    const second = parseUnix(`${HEADER}\n${OK}\n${changed}\n`, cache).rows;
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).not.toBe(first[1]);
+    expect(second[1]!.refcount).toBe(4);
+    expect(second[1]).toEqual({ ...first[1], refcount: 4 });
+  });
+
+  it('forgets lines that were not in the last read', () => {
+    const cache = new UnixLineCache();
+    const first = parseUnix(`${HEADER}\n${OK}\n`, cache).rows;
+    parseUnix(`${HEADER}\n${other}\n`, cache);
+    const third = parseUnix(`${HEADER}\n${OK}\n`, cache).rows;
+    expect(third[0]).not.toBe(first[0]);
+    expect(third[0]).toEqual(first[0]);
   });
 });
