@@ -75,6 +75,7 @@ function parseArgs(argv) {
     quick: false,
     tickWorker: false,
     ticksOnly: false,
+    noNetlink: false,
     summarize: [],
     waitBackground: 90,
     help: false,
@@ -136,6 +137,9 @@ function parseArgs(argv) {
         break;
       case '--ticks-only':
         o.ticksOnly = true;
+        break;
+      case '--no-netlink':
+        o.noNetlink = true;
         break;
       case '--summarize':
         // Every argument after it is a .cpuprofile to summarise.
@@ -210,8 +214,10 @@ function log(msg) {
 // floors, and the tick split into collect-without-owners, owners and diff, so a miss says where to look.
 async function tickWorker(o) {
   const lib = await import(pathToFileURL(LIB).href);
-  const sampler = new lib.Sampler({ intervalMs: 1000 });
-  const bare = new lib.Collector(new lib.HostReader('/'));
+  // As the live view runs: TCP from sock_diag when the native helper is built, unless --no-netlink.
+  const tcpDump = lib.tcpDumpFor('/', !o.noNetlink);
+  const sampler = new lib.Sampler({ intervalMs: 1000, tcpDump });
+  const bare = new lib.Collector(new lib.HostReader('/'), undefined, true, tcpDump);
   const noOwners = { ...lib.SELECT_ALL, owners: false };
   const out = { readMs: [], collectNoOwnersMs: [], tickMs: [], collectInTickMs: [] };
   sampler.tick(); // the first tick has no diff and cold caches: not steady state
@@ -402,6 +408,7 @@ async function settleTimeWait(ports, limit) {
 async function measureWall(o) {
   const spec = {
     netwatch: [process.execPath, NETWATCH, '--once', '-tanp'],
+    netwatchProc: [process.execPath, NETWATCH, '--once', '-tanp', '--no-netlink'],
     ss: ['ss', '-tanp'],
     netstat: ['netstat', '-tanp'],
     cat: ['cat', ...TICK_FILES],
@@ -423,9 +430,10 @@ async function measureWall(o) {
   return out;
 }
 
-async function tickWorkerRun(o, nodeFlags, ticksOnly) {
+async function tickWorkerRun(o, nodeFlags, ticksOnly, noNetlink = false) {
   const args = [...nodeFlags, fileURLToPath(import.meta.url), '--tick-worker', '--ticks', String(o.ticks)];
   if (ticksOnly) args.push('--ticks-only');
+  if (noNetlink) args.push('--no-netlink');
   return runJson(process.execPath, args, o);
 }
 
@@ -434,8 +442,10 @@ async function tickWorkerRun(o, nodeFlags, ticksOnly) {
 async function measureTick(o) {
   const clean = await tickWorkerRun(o, [], true);
   const split = await tickWorkerRun(o, [], false);
+  const proc = await tickWorkerRun(o, [], true, true);
   return {
     ...clean,
+    tickProc: median(proc.tickMs),
     tick: median(clean.tickMs),
     collectInTick: median(clean.collectInTickMs),
     read: median(split.readMs),
@@ -443,8 +453,8 @@ async function measureTick(o) {
   };
 }
 
-function tuiCommand(o, nodeFlags = []) {
-  return [process.execPath, ...nodeFlags, NETWATCH, '--interval', String(o.interval)];
+function tuiCommand(o, nodeFlags = [], extra = []) {
+  return [process.execPath, ...nodeFlags, NETWATCH, '--interval', String(o.interval), ...extra];
 }
 
 async function measureFirstFrame(o) {
@@ -456,10 +466,10 @@ async function measureFirstFrame(o) {
   };
 }
 
-async function measureLive(o, load, nodeFlags = [], seconds = o.tuiSeconds) {
+async function measureLive(o, load, nodeFlags = [], seconds = o.tuiSeconds, extra = []) {
   const filter = `port:${[...load.ports][0]}`;
   const args = ['--cpu-window', String(seconds), '--settle', '3', '--filter', filter];
-  const r = await pty('live', [...args, '--', ...tuiCommand(o, nodeFlags)], o);
+  const r = await pty('live', [...args, '--', ...tuiCommand(o, nodeFlags, extra)], o);
   if (r.error) throw new Error(`live TUI: ${r.error}`);
   const keys = r.keys ?? [];
   const typed = keys.map((k) => k.firstByteMs);
@@ -727,6 +737,12 @@ async function measureSize(n, o, prevPorts) {
     r.first = await attempt(r, 'first', () => measureFirstFrame(o));
     log(`N=${n}: live TUI, ${o.tuiSeconds} s CPU window, then filter keys`);
     r.live = await attempt(r, 'live', () => measureLive(o, load));
+    if (n === o.sizes[o.sizes.length - 1]) {
+      log(`N=${n}: live TUI again with --no-netlink (/proc only, for comparison)`);
+      r.liveProc = await attempt(r, 'liveProc', () =>
+        measureLive(o, load, [], o.tuiSeconds, ['--no-netlink']),
+      );
+    }
     r.censusAfter = tcpCensus(load.ports);
     if (o.profile && n === o.sizes[o.sizes.length - 1]) {
       log(`N=${n}: CPU profiles into ${o.profile}`);
@@ -764,6 +780,9 @@ function machine() {
     netstat: first('netstat', ['-V']),
     python: first('python3', ['--version']),
     fdLimit: first('bash', ['-c', 'ulimit -n']),
+    native: fs.existsSync(path.join(ROOT, 'dist/netwatch.node'))
+      ? 'built: TCP sockets from netlink sock_diag, `--once -p` owners scanned in C'
+      : 'not built: everything from /proc',
   };
 }
 
@@ -784,6 +803,14 @@ function rowsFor(r) {
       fmtX(once),
       `≤ ${TARGETS.once.toFixed(1)}× ss`,
       verdict(once <= TARGETS.once),
+    );
+    add(
+      '… same, /proc only (`--no-netlink`)',
+      fmtMs(w.netwatchProc.wallMs),
+      `ss -tanp ${fmtMs(ss.wallMs)}`,
+      fmtX(w.netwatchProc.wallMs / ss.wallMs),
+      '(context)',
+      '',
     );
     add(
       '… same, against netstat',
@@ -814,6 +841,14 @@ function rowsFor(r) {
       verdict(tick <= TARGETS.tick),
     );
     add(
+      '… same, /proc only (`--no-netlink`)',
+      fmtMs(t.tickProc),
+      `cat floor ${fmtMs(w.cat.wallMs)}`,
+      fmtX(t.tickProc / w.cat.wallMs),
+      '(context)',
+      '',
+    );
+    add(
       '… against the in-process read floor',
       fmtMs(t.tick),
       `readFileSync ${fmtMs(t.read)}`,
@@ -842,6 +877,17 @@ function rowsFor(r) {
       verdict(cpu <= TARGETS.cpu),
     );
   } else failed('Live TUI CPU', 'live');
+  const lp = r.liveProc;
+  if (lp && ss) {
+    add(
+      '… same, /proc only (`--no-netlink`)',
+      `${(lp.cpuPerSec * 1000).toFixed(0)} ms/s`,
+      `one ss -tanp run ${fmtMs(ss.cpuMs)} CPU`,
+      fmtX(lp.cpuPerSec / (ss.cpuMs / 1000)),
+      '(context)',
+      '',
+    );
+  }
   if (l) {
     add(
       'Live TUI resident memory (VmRSS, median)',
@@ -939,6 +985,7 @@ function report(o, results, soak, mach, started, elapsedMin, soakError) {
     `- Machine: ${mach.nproc} CPUs, ${mach.model}, ${mach.memory} RAM, ${mach.kernel}; fd limit ${mach.fdLimit}`,
   );
   out.push(`- Software: node ${mach.node}; ${mach.ss}; ${mach.netstat}; ${mach.python}`);
+  out.push(`- netwatch's native helper (src/native/netwatch.c): ${mach.native}`);
   out.push(
     `- Load: \`node scripts/loadgen.mjs --connections N --procs ${o.procs} --udp 20 --unix 20 --listeners 2\``,
     '  (loopback only, 20 % over ::1); N connections are 2N established TCP sockets plus 30 listeners.',
