@@ -130,11 +130,23 @@ function sameRecord(a: Uint32Array, i: number, b: Uint32Array, j: number): boole
   return true;
 }
 
-/** The words that name a socket (family, state, ports, addresses): equal keys, same socket. */
-function recordKey(w: Uint32Array, at: number): string {
-  let key = `${w[at + W.FAMILY]} ${w[at + W.STATE]} ${w[at + W.SPORT]} ${w[at + W.DPORT]} ${w[at + W.INODE]}`;
-  for (let k = W.SRC; k < W.SRC + 8; k++) key += ` ${w[at + k]}`;
-  return key;
+/** Words that name a socket: family, state, ports, inode and the two addresses. */
+const KEY_WORDS = [W.FAMILY, W.STATE, W.SPORT, W.DPORT, W.INODE, 11, 12, 13, 14, 15, 16, 17, 18] as const;
+
+/** The same socket in both records (its timer or queues may differ). */
+function sameKey(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
+  for (const k of KEY_WORDS) if (a[i + k] !== b[j + k]) return false;
+  return true;
+}
+
+/**
+ * A 32-bit hash of the key words, for the index built when the walk loses its place. A collision only
+ * points at the wrong record, which sameKey then refuses: the record is decoded again, nothing worse.
+ */
+function keyHash(w: Uint32Array, at: number): number {
+  let h = 0x811c9dc5;
+  for (const k of KEY_WORDS) h = Math.imul(h ^ w[at + k]!, 0x01000193);
+  return h >>> 0;
 }
 
 /**
@@ -147,7 +159,7 @@ export class RecordCache {
   private prevRows: (InetSocket | undefined)[] = [];
   private nextRows: (InetSocket | undefined)[] = [];
   private at = 0;
-  private index: Map<string, number> | undefined;
+  private index: Map<number, number> | undefined;
 
   /** The previous row for the record at `i` of `words`, if its words are unchanged. */
   take(words: Uint32Array, i: number): InetSocket | undefined {
@@ -163,7 +175,7 @@ export class RecordCache {
         this.at = j + 2;
         return this.prevRows[j + 1];
       }
-      if (recordKey(words, i) === recordKey(prev, j * RECORD_WORDS)) {
+      if (sameKey(words, i, prev, j * RECORD_WORDS)) {
         this.at = j + 1; // the same socket, changed in place (a timer, a queue)
         return undefined;
       }
@@ -171,12 +183,13 @@ export class RecordCache {
     if (this.index === undefined) {
       this.index = new Map();
       for (let p = 0; p < n; p++) {
-        const key = recordKey(prev, p * RECORD_WORDS);
+        const key = keyHash(prev, p * RECORD_WORDS);
         if (!this.index.has(key)) this.index.set(key, p);
       }
     }
-    const p = this.index.get(recordKey(words, i));
-    if (p === undefined) return undefined; // a new socket: the walk stays where it was
+    const p = this.index.get(keyHash(words, i));
+    // A new socket (or a hash collision): decode it, and the walk stays where it was.
+    if (p === undefined || !sameKey(words, i, prev, p * RECORD_WORDS)) return undefined;
     this.at = p + 1;
     return sameRecord(words, i, prev, p * RECORD_WORDS) ? this.prevRows[p] : undefined;
   }

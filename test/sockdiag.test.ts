@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type AnyRow, detailsLines } from '../src/details.js';
 import { parseInet } from '../src/proc/inet.js';
 import { HostReader } from '../src/reader.js';
 import { Collector, SELECT_ALL } from '../src/sampler.js';
@@ -323,5 +324,16 @@ describe('Collector with a sock_diag dump', () => {
     });
     collector.collect({ ...SELECT_ALL, inet: new Set(['udp']) });
     expect(calls).toBe(0);
+  });
+});
+
+describe('details of a socket read through sock_diag', () => {
+  it('shows the TCP tail without the qack it does not have', () => {
+    const socket = decodeRecord(new Uint32Array(established), 0)!;
+    const row = { mark: ' ', socket, owners: [], firstSeen: undefined } as unknown as AnyRow;
+    const lines = detailsLines('connections', row, 0);
+    expect(lines).toContain('TCP        rto 200ms  ato 40ms  cwnd 10  ssthresh ∞ (slow start)');
+    expect(lines.join('\n')).not.toContain('qack');
+    expect(lines).toContain('Timer      kind 1  expires 1s  retransmits 3  probes 1');
   });
 });
