@@ -62,7 +62,9 @@ async function ownersElsewhere(
 }
 
 async function runOnce(o: Options, reader: HostReader): Promise<void> {
-  const collector = new Collector(reader, undefined, false, tcpDumpFor(reader.root, o.netlink));
+  // The text tables show no TCP tail, and -o's retransmit and probe counts need tcp_info: skip it otherwise.
+  const tcpDump = tcpDumpFor(reader.root, o.netlink, o.json || o.timers);
+  const collector = new Collector(reader, undefined, false, tcpDump);
   const selection = selectionFor(o);
   const names = new NameResolver(reader);
   const userOf = (uid: number) => collector.users.name(uid);

@@ -16,8 +16,11 @@ export interface NativeOwners {
 }
 
 export interface NativeBinding {
-  /** Every TCP socket of this network namespace: records of `recordWords` 32-bit words. Throws on failure. */
-  tcpSockets(): ArrayBuffer;
+  /**
+   * Every TCP socket of this network namespace: records of `recordWords` 32-bit words. Without tcp_info
+   * (`withInfo` false) rows get no TCP tail and retransmits/probes as sock_diag counts them. Throws on failure.
+   */
+  tcpSockets(withInfo?: boolean): ArrayBuffer;
   /** The owner scan on a libuv thread. */
   socketOwners(procDir: string): Promise<NativeOwners>;
   readonly recordWords: number;
@@ -58,9 +61,12 @@ export function isLiveRoot(root: string): boolean {
   return resolve(root) === '/';
 }
 
-/** The sock_diag TCP dump for a Collector reading `root`, when it can be used there. */
-export function tcpDumpFor(root: string, wanted = true): (() => ArrayBuffer) | undefined {
+/**
+ * The sock_diag TCP dump for a Collector reading `root`, when it can be used there. `withInfo` false
+ * leaves out tcp_info, for output that shows neither the TCP tail nor netstat's timer column.
+ */
+export function tcpDumpFor(root: string, wanted = true, withInfo = true): (() => ArrayBuffer) | undefined {
   if (!wanted || !isLiveRoot(root)) return undefined;
   const binding = nativeBinding();
-  return binding ? () => binding.tcpSockets() : undefined;
+  return binding ? () => binding.tcpSockets(withInfo) : undefined;
 }

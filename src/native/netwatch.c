@@ -22,6 +22,7 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <node_api.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +81,7 @@ static uint32_t *next_record(Records *r) {
 #define ALL_TCP_STATES ((1u << 13) - 1)
 
 /** Dump one family into `out`. Returns 0, or an errno value. */
-static int dump_family(int fd, uint8_t family, Records *out, char *buf, size_t buflen) {
+static int dump_family(int fd, uint8_t family, int with_info, Records *out, char *buf, size_t buflen) {
   struct {
     struct nlmsghdr nlh;
     struct inet_diag_req_v2 req;
@@ -93,7 +94,7 @@ static int dump_family(int fd, uint8_t family, Records *out, char *buf, size_t b
   msg.req.sdiag_family = family;
   msg.req.sdiag_protocol = IPPROTO_TCP;
   msg.req.idiag_states = ALL_TCP_STATES;
-  msg.req.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+  msg.req.idiag_ext = with_info ? 1 << (INET_DIAG_INFO - 1) : 0;
 
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
   if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
@@ -160,17 +161,28 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
   return NULL;
 }
 
-/** tcpSockets(): ArrayBuffer of records (see the word list above). Throws when sock_diag is unusable. */
+/**
+ * tcpSockets(withInfo = true): ArrayBuffer of records (see the word list above). Without tcp_info the dump
+ * is ~20 % cheaper and the W_RTO.. words stay zero. Throws when sock_diag is unusable.
+ */
 static napi_value tcp_sockets(napi_env env, napi_callback_info info) {
-  (void)info;
+  size_t argc = 1;
+  napi_value argv[1];
+  bool with_info = true;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc >= 1) {
+    napi_valuetype type;
+    napi_typeof(env, argv[0], &type);
+    if (type == napi_boolean) napi_get_value_bool(env, argv[0], &with_info);
+  }
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) return throw_errno(env, "netlink sock_diag socket", errno);
   size_t buflen = 64 * 1024;
   char *buf = malloc(buflen);
   Records recs = {0};
   int err = buf ? 0 : ENOMEM;
-  if (!err) err = dump_family(fd, AF_INET, &recs, buf, buflen);
-  if (!err) err = dump_family(fd, AF_INET6, &recs, buf, buflen);
+  if (!err) err = dump_family(fd, AF_INET, with_info, &recs, buf, buflen);
+  if (!err) err = dump_family(fd, AF_INET6, with_info, &recs, buf, buflen);
   close(fd);
   free(buf);
   if (err) {

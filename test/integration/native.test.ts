@@ -82,6 +82,18 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
     expect(diag.every((s) => s.refcount === undefined)).toBe(true);
   });
 
+  it('leaves tcp_info out when asked (--once without -o or --json), and keeps everything else', () => {
+    const lean = ofChild(
+      new Collector(new HostReader('/'), undefined, false, tcpDumpFor('/', true, false)).collect(TCP_ONLY),
+    );
+    const name = (s: InetSocket) =>
+      `${s.proto} ${s.local.port} ${s.remote.port} ${s.state} ${s.inode} ${s.sendQ}`;
+    expect(lean.map(name)).toEqual(ofChild(viaNetlink).map(name));
+    expect(lean).toHaveLength(6);
+    expect(lean.filter((s) => s.tcp !== undefined)).toEqual([]);
+    expect(ofChild(viaNetlink).filter((s) => s.tcp !== undefined)).toHaveLength(4);
+  });
+
   it('finds the same holders of the child sockets as the TypeScript scanner', async () => {
     const reader = new HostReader('/');
     const scan = await nativeBinding()!.socketOwners(reader.path('proc'));
