@@ -131,7 +131,14 @@ function sameRecord(a: Uint32Array, i: number, b: Uint32Array, j: number): boole
 }
 
 /** Words that name a socket: family, state, ports, inode and the two addresses. */
-const KEY_WORDS = [W.FAMILY, W.STATE, W.SPORT, W.DPORT, W.INODE, 11, 12, 13, 14, 15, 16, 17, 18] as const;
+const KEY_WORDS: readonly number[] = [
+  W.FAMILY,
+  W.STATE,
+  W.SPORT,
+  W.DPORT,
+  W.INODE,
+  ...[0, 1, 2, 3].flatMap((i) => [W.SRC + i, W.DST + i]),
+];
 
 /** The same socket in both records (its timer or queues may differ). */
 function sameKey(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
