@@ -12,6 +12,8 @@ export interface TextSink {
 /** The little of stdin we use: raw mode has to be switched off again. */
 export interface InputLike {
   isTTY?: boolean;
+  /** Still true after setRawMode(false) when the tty refused (Node reports that as an 'error' event). */
+  isRaw?: boolean;
   setRawMode?: (mode: boolean) => unknown;
 }
 
@@ -20,6 +22,10 @@ export interface ProcessLike {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
   exit(code?: number): unknown;
+  /** With pid, lets the process end by the signal it got (see installRestore). */
+  kill?(pid: number, signal: string): unknown;
+  pid?: number;
+  removeAllListeners?(event: string): unknown;
   stderr: TextSink;
 }
 
@@ -67,11 +73,19 @@ function errorText(error: unknown): string {
  * Install handlers for SIGTERM, SIGHUP, SIGINT, 'exit', 'uncaughtException' and
  * 'unhandledRejection' that restore the terminal exactly once. Signals then exit with 128+signo;
  * errors print their stack to stderr after the main screen is back, then exit 1.
+ *
+ * SIGHUP, an EIO error, or any signal once the terminal refused to leave raw mode, means the terminal is
+ * gone (an SSH session dropped). Then the process ends by the signal itself (SIGHUP for the error), with its handlers removed, as a C program
+ * re-raises it: Node's own exit path resets the tty it saw at start-up, and on Node 20 a failing
+ * tcsetattr there is an assertion that aborts and segfaults (nodejs/node#51519, fixed in Node 24 by
+ * #58200). The parent sees the same thing it would have for a program that never handled the signal.
+ * exit(128 + signo) stays as the fallback for a process object that cannot signal itself.
  */
 export function installRestore(opts: RestoreOptions): RestoreHandle {
   const proc: ProcessLike = opts.proc ?? process;
   let restored = false;
   let ended = false;
+  let terminalGone = false;
 
   const restore = (): void => {
     if (restored) return;
@@ -82,8 +96,13 @@ export function installRestore(opts: RestoreOptions): RestoreHandle {
       opts.stdout.write(RESTORE_SEQUENCE);
     } catch {}
     try {
-      if (opts.stdin?.isTTY) opts.stdin.setRawMode?.(false);
-    } catch {}
+      if (opts.stdin?.isTTY) {
+        opts.stdin.setRawMode?.(false);
+        if (opts.stdin.isRaw === true) terminalGone = true;
+      }
+    } catch {
+      terminalGone = true; // EIO: the tty was hung up
+    }
   };
 
   const end = (): void => {
@@ -97,17 +116,34 @@ export function installRestore(opts: RestoreOptions): RestoreHandle {
   };
 
   const handlers: [string, (...args: unknown[]) => void][] = [];
+  const dispose = (): void => {
+    for (const [event, handler] of handlers) proc.off(event, handler);
+  };
+  // The default action of `signal`, now that it has no listener: the process ends inside kill().
+  const endBySignal = (signal: HandledSignal): void => {
+    if (!proc.kill || proc.pid === undefined) return;
+    dispose();
+    // Others' listeners (Ink's signal-exit) would catch it again; the terminal is already restored.
+    proc.removeAllListeners?.(signal);
+    try {
+      proc.kill(proc.pid, signal);
+    } catch {}
+  };
   for (const signal of SIGNALS) {
     handlers.push([
       signal,
       () => {
         end();
+        if (signal === 'SIGHUP' || terminalGone) endBySignal(signal);
         proc.exit(signalExitCode(signal));
       },
     ]);
   }
   const crash = (error: unknown): void => {
     end();
+    // Ink's next frame hit the hung-up tty (write EIO) before SIGHUP arrived: that is a hangup, not a bug
+    // to report, and there is nowhere to report it.
+    if (terminalGone || (error as { code?: unknown } | null)?.code === 'EIO') endBySignal('SIGHUP');
     try {
       proc.stderr.write(`${errorText(error)}\n`);
     } catch {}
@@ -116,10 +152,5 @@ export function installRestore(opts: RestoreOptions): RestoreHandle {
   handlers.push(['uncaughtException', crash], ['unhandledRejection', crash], ['exit', end]);
 
   for (const [event, handler] of handlers) proc.on(event, handler);
-  return {
-    restore,
-    dispose() {
-      for (const [event, handler] of handlers) proc.off(event, handler);
-    },
-  };
+  return { restore, dispose };
 }

@@ -146,6 +146,95 @@ describe('installRestore', () => {
     expect(exits).toEqual([129]);
   });
 
+  // A process that can signal itself; kill() is recorded (a real one would end there), with another
+  // module's SIGHUP and SIGTERM listeners beside ours.
+  function signallingProcess() {
+    const { proc, exits, log } = fakeProcess();
+    const other = () => log.push('other listener');
+    proc.on('SIGHUP', other);
+    proc.on('SIGTERM', other);
+    const killable = Object.assign(proc, {
+      pid: 4242,
+      kill(pid: number, signal: string) {
+        log.push(`kill ${pid} ${signal} (listeners ${proc.listenerCount(signal)})`);
+      },
+    });
+    const handle = installRestore({ stdout: sink().stream, stdin: fakeStdin(true, log), proc: killable });
+    return { proc: killable, exits, log, handle };
+  }
+
+  it('SIGHUP: restores, removes every listener, then ends by SIGHUP itself (exit only as a fallback)', () => {
+    const { proc, log, exits } = signallingProcess();
+    proc.emit('SIGHUP', 'SIGHUP');
+    expect(log).toEqual(['other listener', 'raw false', 'kill 4242 SIGHUP (listeners 0)', 'exit 129']);
+    expect(exits).toEqual([129]);
+    // Ours are all gone, and so is anyone else's SIGHUP listener; another signal's listener stays.
+    for (const event of HANDLED_EVENTS) expect(proc.listenerCount(event)).toBe(event === 'SIGTERM' ? 1 : 0);
+  });
+
+  it('SIGTERM with a working terminal exits 143 without signalling itself', () => {
+    const { proc, log, exits } = signallingProcess();
+    proc.emit('SIGTERM', 'SIGTERM');
+    expect(log.some((l) => l.startsWith('kill'))).toBe(false);
+    expect(exits).toEqual([143]);
+  });
+
+  it('SIGTERM after the terminal refused to leave raw mode ends by SIGTERM itself', () => {
+    const { proc, exits, log } = fakeProcess();
+    const killable = Object.assign(proc, {
+      pid: 7,
+      kill(pid: number, signal: string) {
+        log.push(`kill ${pid} ${signal}`);
+      },
+    });
+    installRestore({
+      stdout: sink().stream,
+      stdin: {
+        isTTY: true,
+        setRawMode() {
+          throw Object.assign(new Error('setRawMode EIO'), { code: 'EIO' });
+        },
+      },
+      proc: killable,
+    });
+    proc.emit('SIGTERM', 'SIGTERM');
+    expect(log).toEqual(['kill 7 SIGTERM', 'exit 143']);
+    expect(exits).toEqual([143]);
+  });
+
+  it('a write EIO (the tty hung up before SIGHUP came) ends by SIGHUP, not by exit 1', () => {
+    const { proc, log, exits } = signallingProcess();
+    proc.emit('uncaughtException', Object.assign(new Error('write EIO'), { code: 'EIO' }));
+    expect(log.slice(0, 3)).toEqual([
+      'raw false',
+      'kill 4242 SIGHUP (listeners 0)',
+      expect.stringMatching(/^stderr Error: write EIO/),
+    ]);
+    expect(exits).toEqual([1]); // only because the fake outlived its kill
+  });
+
+  it('a tty that stays raw after setRawMode(false) counts as gone: SIGINT then ends by SIGINT', () => {
+    const { proc, log } = fakeProcess();
+    const killable = Object.assign(proc, {
+      pid: 9,
+      kill(pid: number, signal: string) {
+        log.push(`kill ${pid} ${signal}`);
+      },
+    });
+    // Node reports a failed setRawMode as an 'error' event, not a throw; isRaw stays true.
+    const stdin = { isTTY: true, isRaw: true, setRawMode: () => log.push('raw false (refused)') };
+    installRestore({ stdout: sink().stream, stdin, proc: killable });
+    proc.emit('SIGINT', 'SIGINT');
+    expect(log).toEqual(['raw false (refused)', 'kill 9 SIGINT', 'exit 130']);
+  });
+
+  it('an ordinary error with a working terminal still prints and exits 1 without signalling', () => {
+    const { proc, log, exits } = signallingProcess();
+    proc.emit('uncaughtException', new Error('boom'));
+    expect(log.some((l) => l.startsWith('kill'))).toBe(false);
+    expect(exits).toEqual([1]);
+  });
+
   it('uncaughtException: restores, then prints the stack to stderr, then exits 1', () => {
     const { proc, log, exits } = setup();
     const error = new Error('boom');

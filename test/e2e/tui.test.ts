@@ -95,3 +95,45 @@ describe('the live view in tmux', () => {
     expect(screen()).not.toContain('Connections');
   }, 60_000);
 });
+
+// An SSH session that drops closes the terminal under netwatch: SIGHUP, and every tty call fails with EIO.
+// Node 20's own exit path then asserts on its failing tcsetattr and dies by SIGSEGV (nodejs/node#51519);
+// netwatch must end by SIGHUP instead, as a program that does not handle it would.
+describe('the live view when its terminal hangs up', () => {
+  const session = `netwatch-hup-${process.pid}`;
+  let dir: string;
+
+  afterAll(() => {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends by SIGHUP (status 129), not by a crash, when tmux closes its pty', async () => {
+    if (!hasTmux) throw new Error('tmux is not installed (apt-get install tmux)');
+    dir = mkdtempSync(join(tmpdir(), 'netwatch-hup-'));
+    // The shell ignores SIGHUP so it outlives the pty and records how netwatch ended (Node resets the
+    // dispositions it inherits, so netwatch itself gets the signal).
+    const script = `trap '' HUP; TERM=xterm-256color ${process.execPath} ${BIN} --interval 0.5; echo "EXIT=$?" > ${dir}/exit`;
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', script);
+    await waitFor(
+      () => (tmux('capture-pane', '-p', '-t', session).includes('Connections') ? true : undefined),
+      10_000,
+      'the first frame',
+    );
+    tmux('kill-session', '-t', session);
+    const exit = await waitFor(
+      () => {
+        try {
+          const text = readFileSync(`${dir}/exit`, 'utf8');
+          return text.endsWith('\n') ? text : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      10_000,
+      'netwatch to end',
+    );
+    // 129 is 128 + SIGHUP; the crash this guards against reads 139 (SIGSEGV) or 134 (SIGABRT).
+    expect(exit.trim()).toBe('EXIT=129');
+  }, 30_000);
+});
