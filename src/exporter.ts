@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isGauge } from './counters.js';
 import { DEV_FIELDS, isListener, listenerKey } from './diff.js';
-import { tcpDumpFor } from './native.js';
+import { fdSocketsFor, tcpDumpFor } from './native.js';
 import type { ExporterAddress } from './options.js';
 import type { HostReader } from './reader.js';
 import { Collector, SELECT_ALL } from './sampler.js';
@@ -179,7 +179,13 @@ export function startExporter(
   address: ExporterAddress,
   netlink = true,
 ): Promise<Exporter> {
-  const collector = new Collector(reader, undefined, true, tcpDumpFor(reader.root, netlink));
+  const collector = new Collector(
+    reader,
+    undefined,
+    true,
+    tcpDumpFor(reader.root, netlink),
+    fdSocketsFor(reader.root, netlink),
+  );
   const metrics = new Metrics();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

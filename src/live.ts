@@ -7,7 +7,7 @@ import { App } from '../components/App.js';
 import { tuneHeapForLiveView } from './heap.js';
 import { LiveStore } from './livestore.js';
 import { NameResolver } from './names.js';
-import { tcpDumpFor } from './native.js';
+import { fdSocketsFor, tcpDumpFor } from './native.js';
 import type { Options } from './options.js';
 import type { HostReader } from './reader.js';
 import { Sampler } from './sampler.js';
@@ -21,6 +21,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     reader,
     intervalMs: o.intervalMs,
     tcpDump: tcpDumpFor(reader.root, o.netlink),
+    fdSockets: fdSocketsFor(reader.root, o.netlink),
   });
   const store = new LiveStore(sampler, {
     onVanished: () => {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { snapshotJson } from './jsonout.js';
 import { NameResolver } from './names.js';
-import { isLiveRoot, nativeBinding, tcpDumpFor } from './native.js';
+import { fdSocketsFor, isLiveRoot, nativeBinding, tcpDumpFor } from './native.js';
 import { prepareOnce, selectionFor } from './once.js';
 import { type Options, parseOptions } from './options.js';
 import { ownersFromPairs } from './owners.js';
@@ -64,7 +64,7 @@ async function ownersElsewhere(
 async function runOnce(o: Options, reader: HostReader): Promise<void> {
   // The text tables show no TCP tail, and -o's retransmit and probe counts need tcp_info: skip it otherwise.
   const tcpDump = tcpDumpFor(reader.root, o.netlink, o.json || o.timers);
-  const collector = new Collector(reader, undefined, false, tcpDump);
+  const collector = new Collector(reader, undefined, false, tcpDump, fdSocketsFor(reader.root, o.netlink));
   const selection = selectionFor(o);
   const names = new NameResolver(reader);
   const userOf = (uid: number) => collector.users.name(uid);

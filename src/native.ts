@@ -23,6 +23,11 @@ export interface NativeBinding {
   tcpSockets(withInfo?: boolean): ArrayBuffer;
   /** The owner scan on a libuv thread. */
   socketOwners(procDir: string): Promise<NativeOwners>;
+  /**
+   * One process's socket fds, read now: (fd, inode) pairs. Throws with code ENOENT when the process is
+   * gone, EACCES or EPERM when its fds may not be listed or followed.
+   */
+  fdSockets(fdDir: string): Float64Array;
   readonly recordWords: number;
 }
 
@@ -69,4 +74,16 @@ export function tcpDumpFor(root: string, wanted = true, withInfo = true): (() =>
   if (!wanted || !isLiveRoot(root)) return undefined;
   const binding = nativeBinding();
   return binding ? () => binding.tcpSockets(withInfo) : undefined;
+}
+
+/** Reads one process's socket fds in C, for the owner scanner's full reads (see OwnerScanner). */
+export type FdSockets = (pid: number) => Float64Array;
+
+/** The C fd reader for an OwnerScanner over `root`, when it can be used there (same rules as tcpDumpFor). */
+export function fdSocketsFor(root: string, wanted = true): FdSockets | undefined {
+  if (!wanted || !isLiveRoot(root)) return undefined;
+  const binding = nativeBinding();
+  if (!binding || typeof binding.fdSockets !== 'function') return undefined;
+  const proc = resolve(root, 'proc');
+  return (pid) => binding.fdSockets(`${proc}/${pid}/fd`);
 }

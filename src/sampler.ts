@@ -2,6 +2,7 @@
 // snapshots (plus the diff against the previous one) on a fixed monotonic schedule.
 // It knows nothing of React; a hook subscribes to it (useSyncExternalStore), tests call tick().
 import { diffSnapshots, type SnapshotDiff } from './diff.js';
+import type { FdSockets } from './native.js';
 import { OwnerScanner } from './owners.js';
 import { parseConntrack } from './proc/conntrack.js';
 import { parseDev } from './proc/dev.js';
@@ -113,17 +114,19 @@ export class Collector {
    * Worth it for a sampler; a one-shot collect only pays for the bookkeeping.
    * `tcpDump`: TCP sockets from sock_diag (src/native.ts tcpDumpFor) instead of /proc/net/tcp and tcp6.
    * If it ever throws, /proc is read from then on.
+   * `fdSockets`: the owner scanner's full reads of fd tables in C (src/native.ts fdSocketsFor).
    */
   constructor(
     reader: HostReader,
     clock: Clock = systemClock,
     private readonly reuseRows = true,
     tcpDump?: () => ArrayBuffer,
+    fdSockets?: FdSockets,
   ) {
     this.reader = reader;
     this.clock = clock;
     this.users = new UserNames(reader);
-    this.owners = new OwnerScanner(reader, { users: this.users });
+    this.owners = new OwnerScanner(reader, { users: this.users, fdSockets });
     this.tcpDump = tcpDump;
   }
 
@@ -309,6 +312,8 @@ export interface SamplerOptions {
   readonly reader?: HostReader;
   /** TCP sockets from sock_diag; see Collector. */
   readonly tcpDump?: () => ArrayBuffer;
+  /** fd tables read in C; see Collector. */
+  readonly fdSockets?: FdSockets;
   readonly intervalMs?: number;
   readonly selection?: Selection;
   readonly clock?: Clock;
@@ -330,7 +335,8 @@ export class Sampler {
 
   constructor(opts: SamplerOptions = {}) {
     this.clock = opts.clock ?? systemClock;
-    this.collector = new Collector(opts.reader ?? new HostReader('/'), this.clock, true, opts.tcpDump);
+    const reader = opts.reader ?? new HostReader('/');
+    this.collector = new Collector(reader, this.clock, true, opts.tcpDump, opts.fdSockets);
     this.intervalMs = opts.intervalMs ?? 1000;
     this.selection = opts.selection ?? SELECT_ALL;
   }

@@ -367,10 +367,99 @@ static napi_value socket_owners(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+// ---- fdSockets ---------------------------------------------------------------------------------------
+
+/** Throw an Error whose code is the errno's name where the TypeScript side classifies it (gone, forbidden). */
+static napi_value throw_fs_errno(napi_env env, const char *path, int err) {
+  const char *code = err == ENOENT ? "ENOENT" : err == ESRCH ? "ESRCH" : err == ENOTDIR ? "ENOTDIR"
+                     : err == EACCES ? "EACCES" : err == EPERM ? "EPERM" : NULL;
+  char fallback[32];
+  if (!code) {
+    snprintf(fallback, sizeof fallback, "E%d", err);
+    code = fallback;
+  }
+  char text[400];
+  snprintf(text, sizeof text, "%s: %s", path, strerror(err));
+  napi_throw_error(env, code, text);
+  return NULL;
+}
+
+/**
+ * fdSockets(fdDir: string): Float64Array of (fd, socket inode) pairs, one per fd of that directory that is
+ * a socket, read now (readdir + readlinkat, no JavaScript string per fd). Throws with code ENOENT when the
+ * process is gone, EACCES/EPERM when its fds may not be listed or followed (the whole table is refused,
+ * as the TypeScript scanner does). An fd closed between readdir and readlinkat is skipped.
+ */
+static napi_value fd_sockets(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[512];
+  size_t len = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len) != napi_ok ||
+      len >= sizeof path - 1) {
+    napi_throw_type_error(env, NULL, "fdSockets(fdDir: string)");
+    return NULL;
+  }
+  int dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return throw_fs_errno(env, path, errno);
+  DIR *dir = fdopendir(dir_fd);
+  if (!dir) {
+    int err = errno;
+    close(dir_fd);
+    return throw_fs_errno(env, path, err);
+  }
+  static double *pairs = NULL;  // kept between calls: only the main thread calls this
+  static size_t cap = 0;        // pairs
+  size_t count = 0;
+  int err = 0;
+  struct dirent *e;
+  while ((e = readdir(dir)) != NULL) {
+    const char *name = e->d_name;
+    if (name[0] < '0' || name[0] > '9') continue;
+    char target[64];
+    ssize_t n = readlinkat(dir_fd, name, target, sizeof target);
+    if (n < 0) {
+      if (errno == EACCES || errno == EPERM) {
+        err = errno;
+        break;
+      }
+      continue;  // closed between readdir and readlinkat
+    }
+    double inode = socket_inode(target, n);
+    if (inode == 0) continue;
+    if (count == cap) {
+      size_t next = cap ? cap * 2 : 1024;
+      double *p = realloc(pairs, next * 2 * sizeof(double));
+      if (!p) {
+        err = ENOMEM;
+        break;
+      }
+      pairs = p;
+      cap = next;
+    }
+    double fd = 0;
+    for (const char *c = name; *c >= '0' && *c <= '9'; c++) fd = fd * 10 + (*c - '0');
+    pairs[count * 2] = fd;
+    pairs[count * 2 + 1] = inode;
+    count++;
+  }
+  closedir(dir);
+  if (err) return throw_fs_errno(env, path, err);
+  napi_value buffer, result;
+  void *bytes;
+  size_t size = count * 2 * sizeof(double);
+  if (napi_create_arraybuffer(env, size, &bytes, &buffer) != napi_ok) return NULL;
+  if (size) memcpy(bytes, pairs, size);
+  napi_create_typedarray(env, napi_float64_array, count * 2, buffer, 0, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"tcpSockets", NULL, tcp_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
       {"socketOwners", NULL, socket_owners, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fdSockets", NULL, fd_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   set_number(env, exports, "recordWords", WORDS);

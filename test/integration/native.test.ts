@@ -1,11 +1,11 @@
 // The native helper against the kernel: real sockets on 127.0.0.1 and ::1, read once through sock_diag and
 // once through /proc, must come out the same; its owner scan must find the same holders as ours.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nativeBinding, nativeUnavailableReason, tcpDumpFor } from '../../src/native.js';
-import { OwnerScanner, ownersFromPairs } from '../../src/owners.js';
+import { fdSocketsFor, nativeBinding, nativeUnavailableReason, tcpDumpFor } from '../../src/native.js';
+import { OwnerScanner, ownersFromPairs, parseSocketLink } from '../../src/owners.js';
 import { HostReader } from '../../src/reader.js';
 import { Collector, SELECT_ALL, type Selection } from '../../src/sampler.js';
 import type { InetSocket, Snapshot } from '../../src/types.js';
@@ -113,6 +113,51 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
     expect(scan.processes).toBeGreaterThan(1);
   });
 
+  it("reads a process's socket fds as readlink does, and says why it cannot", () => {
+    const reader = new HostReader('/');
+    const fdSockets = fdSocketsFor('/')!;
+    const list = fdSockets(child.pid);
+    const native = new Map<string, number>();
+    for (let k = 0; k < list.length; k += 2) native.set(String(list[k]), list[k + 1]!);
+    const expected = new Map<string, number>();
+    for (const fd of readdirSync(`/proc/${child.pid}/fd`)) {
+      const inode = parseSocketLink(reader.readLink(`proc/${child.pid}/fd/${fd}`));
+      if (inode !== 0) expected.set(fd, inode);
+    }
+    expect(native.size).toBeGreaterThanOrEqual(6);
+    expect([...native].sort()).toEqual([...expected].sort());
+    expect(() => fdSockets(2 ** 22 + 1)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
+  it('the owner scanner finds the same holders with the C fd reads, which it uses only for full reads', () => {
+    const reader = new HostReader('/');
+    const inodes = new Set(viaProc.sockets.map((s) => s.inode).filter((i) => i !== 0));
+    const native = fdSocketsFor('/')!;
+    const calls: number[] = [];
+    const withC = new OwnerScanner(reader, {
+      fdSockets: (pid) => {
+        calls.push(pid);
+        return native(pid);
+      },
+    });
+    const without = new OwnerScanner(reader);
+    // Other test files open and close sockets meanwhile: compare what the child holds, which is stable.
+    const childs = (m: ReturnType<OwnerScanner['scan']>['owners']) =>
+      [...m]
+        .filter(([, ps]) => ps.some((p) => p.pid === child.pid))
+        .map(([inode, ps]) => `${inode}:${ps.map((p) => p.pid).join(',')}`)
+        .sort();
+    const first = childs(withC.scan(inodes).owners);
+    expect(first.length).toBeGreaterThanOrEqual(4);
+    expect(first).toEqual(childs(without.scan(inodes).owners));
+    expect(calls).toContain(child.pid);
+    // A quiet second scan reads no fd table at all; a full pass would read them in C again.
+    calls.length = 0;
+    const quiet = new Set([...inodes].filter((i) => first.some((e) => e.startsWith(`${i}:`))));
+    expect(childs(withC.scan(quiet).owners)).toEqual(first);
+    expect(calls).toEqual([]);
+  });
+
   it('rejects with the reason when the proc directory cannot be read', async () => {
     await expect(nativeBinding()!.socketOwners('/nonexistent-netwatch-proc')).rejects.toThrow(
       /cannot read \/nonexistent-netwatch-proc: No such file or directory/,
@@ -123,5 +168,8 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
     expect(tcpDumpFor('/tmp')).toBeUndefined();
     expect(tcpDumpFor('/', false)).toBeUndefined();
     expect(tcpDumpFor('/')).toBeTypeOf('function');
+    expect(fdSocketsFor('/tmp')).toBeUndefined();
+    expect(fdSocketsFor('/', false)).toBeUndefined();
+    expect(fdSocketsFor('/')).toBeTypeOf('function');
   });
 });
