@@ -2,6 +2,7 @@
 // dynamic import only when it is needed, so `--once` never pays for it.
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { tuneHeapForOneShot } from './heap.js';
 import { snapshotJson } from './jsonout.js';
 import { NameResolver } from './names.js';
 import { fdSocketsFor, isLiveRoot, nativeBinding, tcpDumpFor } from './native.js';
@@ -145,6 +146,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (o.once || !process.stdout.isTTY || !process.stdin.isTTY) {
+    tuneHeapForOneShot(); // no mark-compact for a heap that is printed and dropped (src/heap.ts)
     await runOnce(o, reader);
     // All is written: stdout and stderr are synchronous on Linux for files, pipes and terminals, and nothing
     // is queued. Leave now instead of letting Node take the heap apart (~10 ms at 20,000 sockets).
