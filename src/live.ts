@@ -4,7 +4,7 @@ import { watch } from 'chokidar';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { App } from '../components/App.js';
-import { tuneHeapForLiveView } from './heap.js';
+import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
 import { LiveStore } from './livestore.js';
 import { NameResolver } from './names.js';
 import { fdSocketsFor, tcpDumpFor } from './native.js';
@@ -29,6 +29,11 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     },
   });
   const detach = store.attach();
+  const compaction = new ChurnCompaction();
+  const unwatchChurn = sampler.subscribe(() => {
+    const diff = sampler.getState()?.diff;
+    if (diff) compaction.observe(diff.opened.length + diff.closed.length, diff.elapsedMs);
+  });
   const names = new NameResolver(reader);
   // A monitor stays up for days: when an admin edits hosts, services or passwd, show the new names.
   // (/proc and /sys themselves send no file events, which is why the sampler polls.)
@@ -72,6 +77,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
   } finally {
     sampler.stop();
     detach();
+    unwatchChurn();
     await watcher.close();
     guard.restore();
     guard.dispose();

@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import {
+  ChurnCompaction,
+  COMPACT_OFF,
+  COMPACT_ON,
   LIVE_HEAP_FLAGS,
   ONE_SHOT_HEAP_FLAGS,
   tuneHeapForLiveView,
@@ -56,5 +60,56 @@ describe('tuneHeapForOneShot', () => {
     const tuned = markCompacts(true);
     expect(tuned).toBeLessThan(untuned);
     expect(tuned).toBe(0);
+  });
+});
+
+describe('ChurnCompaction', () => {
+  const policy = { onPerSecond: 100, onSamples: 3, offPerSecond: 20, offSamples: 4 };
+  function setup() {
+    const set: string[] = [];
+    const c = new ChurnCompaction((flag) => set.push(flag), policy);
+    return { c, set };
+  }
+
+  it('turns compaction on after enough churning samples in a row, not on a burst', () => {
+    const { c, set } = setup();
+    c.observe(400, 1000);
+    c.observe(400, 1000);
+    c.observe(10, 1000); // a quiet sample resets the run
+    c.observe(400, 1000);
+    c.observe(400, 1000);
+    expect(set).toEqual([]);
+    c.observe(50, 500); // 100/s: the rate, not the count, is what counts
+    expect(set).toEqual([COMPACT_ON]);
+    expect(c.compacting).toBe(true);
+  });
+
+  it('turns it off only after a quiet stretch, and never sets the same state twice', () => {
+    const { c, set } = setup();
+    for (let i = 0; i < 3; i++) c.observe(400, 1000);
+    for (let i = 0; i < 3; i++) c.observe(0, 1000);
+    c.observe(300, 1000); // still churning now and then: stays on
+    for (let i = 0; i < 3; i++) c.observe(19, 1000);
+    expect(set).toEqual([COMPACT_ON]);
+    c.observe(0, 1000);
+    expect(set).toEqual([COMPACT_ON, COMPACT_OFF]);
+    expect(c.compacting).toBe(false);
+    c.observe(0, 1000);
+    expect(set).toEqual([COMPACT_ON, COMPACT_OFF]);
+  });
+
+  it('ignores a sample without elapsed time, and a V8 that refuses the flag', () => {
+    const c = new ChurnCompaction(() => {
+      throw new Error('unknown flag');
+    }, policy);
+    c.observe(1000, 0);
+    expect(c.compacting).toBe(false);
+    for (let i = 0; i < 3; i++) c.observe(400, 1000);
+    expect(c.compacting).toBe(true);
+  });
+
+  it('uses flags this V8 accepts at run time', () => {
+    expect(() => setFlagsFromString(COMPACT_ON)).not.toThrow();
+    expect(() => setFlagsFromString(COMPACT_OFF)).not.toThrow();
   });
 });
