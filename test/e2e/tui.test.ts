@@ -32,6 +32,23 @@ async function waitScreen(text: string | RegExp, timeoutMs: number, what: string
   }
 }
 
+/** The `EXIT=N` line the pane's shell writes to DIR/exit after netwatch ends. */
+function exitLine(dir: string, what: string): Promise<string> {
+  return waitFor(
+    () => {
+      // The shell creates the file before it writes the line: an empty read is "not yet".
+      try {
+        const text = readFileSync(`${dir}/exit`, 'utf8');
+        return text.endsWith('\n') ? text : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    10_000,
+    what,
+  );
+}
+
 describe('the live view in tmux', () => {
   let child: SocketChild;
   let dir: string;
@@ -75,19 +92,7 @@ describe('the live view in tmux', () => {
     expect(gone).toMatch(/listeners? gone/);
 
     keys('q');
-    const exit = await waitFor(
-      () => {
-        // The shell creates the file before it writes the line: an empty read is "not yet".
-        try {
-          const text = readFileSync(`${dir}/exit`, 'utf8');
-          return text.endsWith('\n') ? text : undefined;
-        } catch {
-          return undefined;
-        }
-      },
-      10_000,
-      'netwatch to exit',
-    );
+    const exit = await exitLine(dir, 'netwatch to exit');
     expect(exit.trim()).toBe('EXIT=0');
     expect(tmux('display', '-p', '-t', SESSION, '#{alternate_on}').trim()).toBe('0');
     expect(tmux('display', '-p', '-t', SESSION, '#{cursor_flag}').trim()).toBe('1');
@@ -121,18 +126,7 @@ describe('the live view when its terminal hangs up', () => {
       'the first frame',
     );
     tmux('kill-session', '-t', session);
-    const exit = await waitFor(
-      () => {
-        try {
-          const text = readFileSync(`${dir}/exit`, 'utf8');
-          return text.endsWith('\n') ? text : undefined;
-        } catch {
-          return undefined;
-        }
-      },
-      10_000,
-      'netwatch to end',
-    );
+    const exit = await exitLine(dir, 'netwatch to end');
     // 129 is 128 + SIGHUP; the crash this guards against reads 139 (SIGSEGV) or 134 (SIGABRT).
     expect(exit.trim()).toBe('EXIT=129');
   }, 30_000);
