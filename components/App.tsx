@@ -4,14 +4,14 @@ import { useFollowedSelection } from '../hooks/useFollowedSelection.js';
 import { useLiveView } from '../hooks/useLiveView.js';
 import { usePaneRows } from '../hooks/usePaneRows.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
-import { detailsLines, helpLines } from '../src/details.js';
-import { escapeControl } from '../src/escape.js';
-import { parseFilter } from '../src/filter.js';
-import { formatClock, formatMs } from '../src/format.js';
-import { actionsFor } from '../src/keys.js';
-import type { LiveStore } from '../src/livestore.js';
-import type { NameResolver } from '../src/names.js';
-import { type Action, initialUiState, PANE_TITLES, reduce, type UiState } from '../src/uistate.js';
+import type { LiveStore } from '../src/model/livestore.js';
+import type { NameResolver } from '../src/sample/names.js';
+import { detailsLines, helpLines } from '../src/view/details.js';
+import { escapeControl } from '../src/view/escape.js';
+import { parseFilter } from '../src/view/filter.js';
+import { formatClock, formatMs } from '../src/view/format.js';
+import { actionsFor } from '../src/view/keys.js';
+import { type Action, initialUiState, PANE_TITLES, reduce, type UiState } from '../src/view/uistate.js';
 import {
   type ConnectionRow,
   type CounterRow,
@@ -19,7 +19,7 @@ import {
   type ListenerRow,
   type RouteRow,
   tcpStateCounts,
-} from '../src/viewmodel.js';
+} from '../src/view/viewmodel.js';
 import { ConnectionsPane } from './ConnectionsPane.js';
 import { FilterLine } from './FilterLine.js';
 import { InterfacesPane } from './InterfacesPane.js';

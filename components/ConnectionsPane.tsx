@@ -1,5 +1,5 @@
-import { formatDuration } from '../src/format.js';
-import type { ConnectionRow } from '../src/viewmodel.js';
+import { formatDuration } from '../src/view/format.js';
+import type { ConnectionRow } from '../src/view/viewmodel.js';
 import { type Column, type PaneProps, Table } from './Table.js';
 
 export interface ConnectionsPaneProps extends PaneProps<ConnectionRow> {

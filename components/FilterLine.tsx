@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { truncate } from '../src/textwidth.js';
+import { truncate } from '../src/view/textwidth.js';
 
 export interface FilterLineProps {
   /** Text being typed, or undefined when the filter line is closed. */

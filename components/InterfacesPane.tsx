@@ -1,5 +1,5 @@
-import { formatByteRate, formatPerSecond } from '../src/format.js';
-import type { InterfaceRow } from '../src/viewmodel.js';
+import { formatByteRate, formatPerSecond } from '../src/view/format.js';
+import type { InterfaceRow } from '../src/view/viewmodel.js';
 import { sparkline } from './Sparkline.js';
 import { type Column, type PaneProps, Table } from './Table.js';
 

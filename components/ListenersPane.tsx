@@ -1,5 +1,5 @@
-import { formatClock } from '../src/format.js';
-import type { ListenerRow } from '../src/viewmodel.js';
+import { formatClock } from '../src/view/format.js';
+import type { ListenerRow } from '../src/view/viewmodel.js';
 import { type Column, type PaneProps, Table } from './Table.js';
 
 export type ListenersPaneProps = PaneProps<ListenerRow>;

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { displayWidth, truncate } from '../src/textwidth.js';
+import { displayWidth, truncate } from '../src/view/textwidth.js';
 
 export interface OverlayProps {
   title: string;

@@ -1,4 +1,4 @@
-import type { RouteRow } from '../src/viewmodel.js';
+import type { RouteRow } from '../src/view/viewmodel.js';
 import { type Column, type PaneProps, Table } from './Table.js';
 
 export type RoutesPaneProps = PaneProps<RouteRow>;

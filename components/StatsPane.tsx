@@ -1,5 +1,5 @@
-import { formatCount, formatDelta, formatPerSecond } from '../src/format.js';
-import type { CounterRow } from '../src/viewmodel.js';
+import { formatCount, formatDelta, formatPerSecond } from '../src/view/format.js';
+import type { CounterRow } from '../src/view/viewmodel.js';
 import { type Column, type PaneProps, Table } from './Table.js';
 
 export type StatsPaneProps = PaneProps<CounterRow>;

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { truncate } from '../src/textwidth.js';
+import { truncate } from '../src/view/textwidth.js';
 
 export interface StatusBarProps {
   /** Pieces of status, most important first; joined with " │ " and cut to the width. */

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { PANE_TITLES, PANES, type Pane } from '../src/uistate.js';
+import { PANE_TITLES, PANES, type Pane } from '../src/view/uistate.js';
 
 export interface TabBarProps {
   /** The pane in view. */

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
-import { displayWidth, padEnd, padStart, truncate } from '../src/textwidth.js';
+import { displayWidth, padEnd, padStart, truncate } from '../src/view/textwidth.js';
 
 export interface Column<Row> {
   /** Stable id, also the React key of the column. */

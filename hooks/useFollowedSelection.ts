@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { UiState } from '../src/uistate.js';
+import type { UiState } from '../src/view/uistate.js';
 
 /**
  * The selected row follows its socket (htop's habit): when a sample inserts or removes rows above it, or

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { LiveStore, LiveView } from '../src/livestore.js';
+import type { LiveStore, LiveView } from '../src/model/livestore.js';
 
 /** The view the store publishes (frozen while paused); undefined until the first sample. */
 export function useLiveView(store: LiveStore): LiveView | undefined {

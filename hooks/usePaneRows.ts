@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef } from 'react';
-import type { AnyRow } from '../src/details.js';
-import { type CompiledFilter, parseFilter } from '../src/filter.js';
-import type { LiveView } from '../src/livestore.js';
-import type { NameResolver } from '../src/names.js';
-import type { Pane, UiState } from '../src/uistate.js';
-import type { ConnectionRow, Toggles } from '../src/viewmodel.js';
+import type { LiveView } from '../src/model/livestore.js';
+import type { NameResolver } from '../src/sample/names.js';
+import type { AnyRow } from '../src/view/details.js';
+import { type CompiledFilter, parseFilter } from '../src/view/filter.js';
+import type { Pane, UiState } from '../src/view/uistate.js';
+import type { ConnectionRow, Toggles } from '../src/view/viewmodel.js';
 import {
   connectionRows,
   counterRows,
@@ -18,7 +18,7 @@ import {
   sortListeners,
   sortRoutes,
   warmSubjects,
-} from '../src/viewmodel.js';
+} from '../src/view/viewmodel.js';
 
 /** Rows whose filter text is computed per turn of the event loop while the filter line is open (~3 ms). */
 const WARM_CHUNK = 1000;

@@ -1028,7 +1028,7 @@ function report(o, results, soak, mach, started, elapsedMin, soakError) {
     `- Machine: ${mach.nproc} CPUs, ${mach.model}, ${mach.memory} RAM, ${mach.kernel}; fd limit ${mach.fdLimit}`,
   );
   out.push(`- Software: node ${mach.node}; ${mach.ss}; ${mach.netstat}; ${mach.python}`);
-  out.push(`- netwatch's native helper (src/native/netwatch.c): ${mach.native}`);
+  out.push(`- netwatch's native helper (src/sample/netwatch.c): ${mach.native}`);
   out.push(
     `- Load: \`node scripts/loadgen.mjs --connections N --procs ${o.procs} --udp 20 --unix 20 --listeners 2\``,
     '  (loopback only, 20 % over ::1); N connections are 2N established TCP sockets plus 30 listeners.',

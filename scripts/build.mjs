@@ -10,7 +10,11 @@ import { build } from 'esbuild';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { netwatch: 'src/main.ts', lib: 'src/lib.ts', ownersworker: 'src/ownersworker.ts' },
+  entryPoints: {
+    netwatch: 'src/cli/main.ts',
+    lib: 'src/cli/lib.ts',
+    ownersworker: 'src/sample/ownersworker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -36,7 +40,7 @@ await build({
   logLevel: 'warning',
 });
 
-// The optional native helper (src/native/netwatch.c: TCP sockets from netlink sock_diag, the owner scan
+// The optional native helper (src/sample/netwatch.c: TCP sockets from netlink sock_diag, the owner scan
 // in C). Plain `cc`, no node-gyp: it needs only node_api.h, which ships with Node. Without a compiler or
 // headers netwatch reads /proc as before, so a failure here is a note, not an error.
 // NETWATCH_NATIVE=0 skips it (to test the fallback, or to build for a machine without it).
@@ -48,7 +52,7 @@ if (process.env.NETWATCH_NATIVE !== '0') {
   ];
   const headers = headerDirs.find((dir) => existsSync(join(dir, 'node_api.h')));
   const cc = process.env.CC || 'cc';
-  const source = fileURLToPath(new URL('../src/native/netwatch.c', import.meta.url));
+  const source = fileURLToPath(new URL('../src/sample/netwatch.c', import.meta.url));
   const target = fileURLToPath(new URL('../dist/netwatch.node', import.meta.url));
   if (!headers) {
     console.warn('netwatch build: no node_api.h found; building without the native helper (TCP from /proc)');

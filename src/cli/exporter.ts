@@ -4,13 +4,13 @@
 // Stats pane shows and what a dashboard queries are the same words.
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { isGauge } from './counters.js';
-import { DEV_FIELDS, isListener, listenerKey } from './diff.js';
-import { fdSocketsFor, tcpDumpFor } from './native.js';
+import { isGauge } from '../model/counters.js';
+import { DEV_FIELDS, isListener, listenerKey } from '../model/diff.js';
+import type { Snapshot, Socket } from '../model/types.js';
+import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
+import type { HostReader } from '../sample/reader.js';
+import { Collector, SELECT_ALL } from '../sample/sampler.js';
 import type { ExporterAddress } from './options.js';
-import type { HostReader } from './reader.js';
-import { Collector, SELECT_ALL } from './sampler.js';
-import type { Snapshot, Socket } from './types.js';
 
 interface ListenerSeen {
   readonly labels: { proto: string; address: string; port: string };

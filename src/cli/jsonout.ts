@@ -1,13 +1,13 @@
 // `netwatch --once --json`: one JSON object for scripts. Integers keep their exact digits (src/json.ts),
 // strings are JSON-escaped, so control characters from process names arrive as \u001b, never raw.
 
-import { isListener } from './diff.js';
+import { isListener } from '../model/diff.js';
+import type { Snapshot, Socket } from '../model/types.js';
+import { routeFlagsText } from '../proc/route.js';
+import { netstatIfaceFlags } from '../proc/sysnet.js';
 import { toJson } from './json.js';
 import { socketSelection } from './once.js';
 import type { Options } from './options.js';
-import { routeFlagsText } from './proc/route.js';
-import { netstatIfaceFlags } from './proc/sysnet.js';
-import type { Snapshot, Socket } from './types.js';
 
 function processes(snapshot: Snapshot, inode: number) {
   const owners = inode === 0 ? undefined : snapshot.owners.get(inode);

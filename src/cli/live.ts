@@ -3,14 +3,14 @@
 import { watch } from 'chokidar';
 import { render } from 'ink';
 import { createElement } from 'react';
-import { App } from '../components/App.js';
+import { App } from '../../components/App.js';
+import { LiveStore } from '../model/livestore.js';
+import { NameResolver } from '../sample/names.js';
+import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
+import type { HostReader } from '../sample/reader.js';
+import { Sampler } from '../sample/sampler.js';
 import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
-import { LiveStore } from './livestore.js';
-import { NameResolver } from './names.js';
-import { fdSocketsFor, tcpDumpFor } from './native.js';
 import type { Options } from './options.js';
-import type { HostReader } from './reader.js';
-import { Sampler } from './sampler.js';
 import { enterFullscreen, installRestore } from './terminal.js';
 
 export async function runLive(o: Options, reader: HostReader): Promise<void> {

@@ -2,16 +2,16 @@
 // dynamic import only when it is needed, so `--once` never pays for it.
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { NameResolver } from '../sample/names.js';
+import { fdSocketsFor, isLiveRoot, nativeBinding, tcpDumpFor } from '../sample/native.js';
+import { ownersFromPairs } from '../sample/owners.js';
+import { decodeOwners, type OwnersMessage } from '../sample/ownerswire.js';
+import { HostReader } from '../sample/reader.js';
+import { Collector } from '../sample/sampler.js';
 import { tuneHeapForOneShot } from './heap.js';
 import { snapshotJson } from './jsonout.js';
-import { NameResolver } from './names.js';
-import { fdSocketsFor, isLiveRoot, nativeBinding, tcpDumpFor } from './native.js';
 import { prepareOnce, selectionFor } from './once.js';
 import { type Options, parseOptions } from './options.js';
-import { ownersFromPairs } from './owners.js';
-import { decodeOwners, type OwnersMessage } from './ownerswire.js';
-import { HostReader } from './reader.js';
-import { Collector } from './sampler.js';
 import { VERSION } from './version.js';
 
 function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): void {
@@ -24,7 +24,7 @@ function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): v
  * run (running from the TypeScript sources, or the worker failed): the caller then scans in this thread.
  */
 function ownersInWorker(root: string): Promise<OwnersMessage | undefined> {
-  const url = new URL('./ownersworker.js', import.meta.url);
+  const url = new URL('../sample/ownersworker.js', import.meta.url);
   if (!existsSync(url)) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     let worker: Worker;
@@ -146,7 +146,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (o.once || !process.stdout.isTTY || !process.stdin.isTTY) {
-    tuneHeapForOneShot(); // no mark-compact for a heap that is printed and dropped (src/heap.ts)
+    tuneHeapForOneShot(); // no mark-compact for a heap that is printed and dropped (src/cli/heap.ts)
     await runOnce(o, reader);
     // All is written: stdout and stderr are synchronous on Linux for files, pipes and terminals, and nothing
     // is queued. Leave now instead of letting Node take the heap apart (~10 ms at 20,000 sockets).

@@ -2,14 +2,22 @@
 // people know (`netstat -anlp | grep 3937`, `netstat -natu | grep ESTABLISHED`) work unchanged.
 // Text from the kernel and from processes is escaped (escapeControl) before it is printed.
 // This module must not import Ink or React: --once has to start fast.
-import { counterDescription, isGauge } from './counters.js';
-import { escapeControl } from './escape.js';
-import type { NameResolver } from './names.js';
+import { counterDescription, isGauge } from '../model/counters.js';
+import type {
+  InetProto,
+  InetSocket,
+  OwnerMap,
+  ProcessInfo,
+  Snapshot,
+  Socket,
+  UnixSocket,
+} from '../model/types.js';
+import { routeFlagsText } from '../proc/route.js';
+import { netstatIfaceFlags } from '../proc/sysnet.js';
+import type { NameResolver } from '../sample/names.js';
+import { INET_PROTOS, type Selection } from '../sample/sampler.js';
+import { escapeControl } from '../view/escape.js';
 import type { Options } from './options.js';
-import { routeFlagsText } from './proc/route.js';
-import { netstatIfaceFlags } from './proc/sysnet.js';
-import { INET_PROTOS, type Selection } from './sampler.js';
-import type { InetProto, InetSocket, OwnerMap, ProcessInfo, Snapshot, Socket, UnixSocket } from './types.js';
 
 /** Which tables a set of options asks for, in netstat's terms. */
 export type Mode = 'sockets' | 'route' | 'interfaces' | 'statistics' | 'groups';

@@ -4,8 +4,21 @@
 // Pausing freezes what is shown while sampling goes on underneath (bottom's habit), so a listener that
 // vanishes during a pause is still reported when the display resumes.
 import { type InterfaceDiff, listenerKey, routeKey, type SnapshotDiff, socketKey } from './diff.js';
-import type { Sampler, SamplerState } from './sampler.js';
 import type { ProcessInfo, Route, Snapshot, Socket } from './types.js';
+
+/** What subscribers see: the newest snapshot and its diff against the one before (none on the first). */
+export interface SamplerState {
+  readonly snapshot: Snapshot;
+  readonly diff: SnapshotDiff | undefined;
+  /** Increases by one per published sample. */
+  readonly seq: number;
+}
+
+/** What the store needs of a sampler (src/sample/sampler.ts Sampler is one): the model imports no sampling code. */
+export interface SampleSource {
+  getState(): SamplerState | undefined;
+  subscribe(listener: () => void): () => void;
+}
 
 /** How many samples of history each interface keeps for its sparkline. */
 export const HISTORY_LENGTH = 120;
@@ -87,7 +100,7 @@ export class LiveStore {
   private readonly firstSeen = (key: string) => this.firstSeenMap.get(key);
 
   constructor(
-    private readonly sampler: Sampler,
+    private readonly sampler: SampleSource,
     private readonly opts: LiveStoreOptions = {},
   ) {}
 

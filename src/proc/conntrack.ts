@@ -11,7 +11,7 @@
 // A busy NAT box holds millions of entries, so the text is walked in place: indexOf for line ends and
 // charCodeAt for fields. No array of lines, no per-line split or regex, and only the two short strings
 // we count by are sliced out of each line.
-import type { ConntrackSummary } from '../types.js';
+import type { ConntrackSummary } from '../model/types.js';
 
 export interface ParsedConntrack {
   readonly summary: ConntrackSummary;

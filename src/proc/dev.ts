@@ -1,7 +1,7 @@
 // /proc/net/dev (dev_seq_printf_stats): two header lines, then `%6s:` and 16 decimal counters per device.
 // The name is right-aligned in 6 columns with no separator after the colon, so a long name or a wide
 // counter runs straight into it: `verylongname0:18446744073709551615 ...`.
-import type { DevCounters, Parsed } from '../types.js';
+import type { DevCounters, Parsed } from '../model/types.js';
 
 const COUNTER_COUNT = 16;
 const COUNTER = /^\d+$/;

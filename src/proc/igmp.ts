@@ -7,7 +7,7 @@
 // The group is %08X of a host-order word (little-endian host assumed, as in addr.ts).
 // igmp6 (igmp6_mc_seq_show) has one self-contained line per group, the group as %pi6 (network order):
 //   1    lo              ff020000000000000000000000000001     1 0000000C 0
-import type { MulticastGroup, Parsed } from '../types.js';
+import type { MulticastGroup, Parsed } from '../model/types.js';
 import { tryDecodeIPv4Hex } from './addr.js';
 import { networkOrderIPv6 } from './ipv6route.js';
 

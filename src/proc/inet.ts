@@ -10,7 +10,7 @@
 // split into token offsets held in two preallocated arrays, and numbers are read straight from char codes.
 // No regular expressions, no split(), no per-row temporary arrays.
 
-import type { Endpoint, InetProto, InetSocket, Parsed, SocketState, TcpTail } from '../types.js';
+import type { Endpoint, InetProto, InetSocket, Parsed, SocketState, TcpTail } from '../model/types.js';
 import { tryDecodeIPv4Hex, tryDecodeIPv6Hex } from './addr.js';
 import { RowDeduper } from './dedupe.js';
 

@@ -1,7 +1,7 @@
 // /proc/net/ipv6_route (ipv6_route_native_seq_show): no header, every number in hex, one space between
 // fields and the interface name right-aligned in 8 columns. Addresses are %pi6, i.e. the 16 bytes in
 // network order — unlike /proc/net/tcp6, which prints host-order words.
-import type { Parsed, Route } from '../types.js';
+import type { Parsed, Route } from '../model/types.js';
 import { formatIPv6 } from './addr.js';
 
 const ADDRESS = /^[0-9A-Fa-f]{32}$/;

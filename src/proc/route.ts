@@ -1,7 +1,7 @@
 // /proc/net/route: the IPv4 main routing table (fib_route_seq_show), plus netstat -r's flag letters for
 // both families. Addresses and the mask are %08X of a host-order word (little-endian host assumed, as in
 // addr.ts), Flags is %04X, the rest decimal; the kernel pads every line with spaces to 127 characters.
-import type { Parsed, Route } from '../types.js';
+import type { Parsed, Route } from '../model/types.js';
 import { tryDecodeIPv4Hex } from './addr.js';
 
 export const RTF_UP = 0x1;

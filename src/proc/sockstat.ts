@@ -5,7 +5,7 @@
 //   FRAG: inuse 0 memory 0
 //
 // Every value is a level (sockets in use, pages of memory), not a counter; see isGauge in counters.ts.
-import type { Parsed, SockstatProto } from '../types.js';
+import type { Parsed, SockstatProto } from '../model/types.js';
 
 const INTEGER = /^-?\d+$/;
 const WHITESPACE = /\s+/;

@@ -1,8 +1,7 @@
 // /sys/class/net/IFACE/{mtu,flags,ifindex,operstate,speed}: one value per file. The parser is pure; the
 // reader beside it is the thin I/O shell, reading each attribute on its own so that one refusal costs
 // only that attribute.
-import type { HostReader } from '../reader.js';
-import type { SysNetInfo } from '../types.js';
+import type { SysNetInfo } from '../model/types.js';
 
 export interface SysNetFiles {
   readonly mtu?: string;
@@ -41,11 +40,16 @@ export function parseSysNet(files: SysNetFiles): SysNetInfo {
 
 const ATTRIBUTES = ['mtu', 'flags', 'ifindex', 'operstate', 'speed'] as const;
 
+/** What readSysNet needs of a reader (src/sample/reader.ts HostReader has it); parsers import no sampling code. */
+export interface TextSource {
+  readText(rel: string): string | undefined;
+}
+
 /**
  * Reads and parses the attributes of one interface. Any error on one file makes just that attribute
  * missing: speed fails with EINVAL on virtual devices, and the device may vanish between files.
  */
-export function readSysNet(reader: HostReader, iface: string): SysNetInfo {
+export function readSysNet(reader: TextSource, iface: string): SysNetInfo {
   // The name ends up in a path: refuse what the kernel would never name a device.
   if (iface === '' || iface === '.' || iface === '..' || iface.includes('/')) return {};
   const files: { -readonly [K in keyof SysNetFiles]: string } = {};

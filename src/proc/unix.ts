@@ -5,7 +5,7 @@
 // after the single space that follows the inode, spaces included; it is never trimmed.
 // Like inet.ts this runs every tick over thousands of lines: offsets and char codes, no regex, no split().
 
-import type { Parsed, UnixSocket, UnixState, UnixType } from '../types.js';
+import type { Parsed, UnixSocket, UnixState, UnixType } from '../model/types.js';
 import { RowDeduper } from './dedupe.js';
 import { readDecimal, readHex } from './inet.js';
 

@@ -1,4 +1,4 @@
-// The optional native helper (src/native/netwatch.c → dist/netwatch.node). netwatch runs without it: the
+// The optional native helper (src/sample/netwatch.c → dist/netwatch.node). netwatch runs without it: the
 // build skips it when there is no C compiler or no Node headers, and every caller falls back to /proc.
 //
 // It is used only on the live host (--root /): sock_diag and the fd scan see this machine's kernel, not a
@@ -35,7 +35,7 @@ let loaded: { binding: NativeBinding | undefined; why: string } | undefined;
 
 /** Where the built helper may be: beside the bundle (dist/), or dist/ seen from the sources (tests). */
 function candidates(): URL[] {
-  return [new URL('./netwatch.node', import.meta.url), new URL('../dist/netwatch.node', import.meta.url)];
+  return [new URL('./netwatch.node', import.meta.url), new URL('../../dist/netwatch.node', import.meta.url)];
 }
 
 /** The helper, or undefined (with the reason in `nativeUnavailableReason`). Loaded once. */

@@ -47,10 +47,11 @@
  * (prctl(PR_SET_NAME), exec), so it is re-read whenever the pid's fd directory is re-read, and when it
  * changed cmdline and uid are re-read too, which also catches exec and most pid reuse.
  */
+
+import type { OwnerMap, OwnerScanStats, ProcessInfo } from '../model/types.js';
 import type { FdSockets } from './native.js';
 import type { OwnersMessage } from './ownerswire.js';
 import { type HostReader, isForbidden, isGone } from './reader.js';
-import type { OwnerMap, OwnerScanStats, ProcessInfo } from './types.js';
 import { UserNames } from './users.js';
 
 export interface OwnerScannerOptions {
@@ -58,7 +59,7 @@ export interface OwnerScannerOptions {
   users?: UserNames;
   /** Run a full pass at least every this many scans, bounding how long a missed holder stays wrong. */
   fullEvery?: number;
-  /** Reads a whole fd table in C (src/native.ts fdSocketsFor); only for the live host. */
+  /** Reads a whole fd table in C (src/sample/native.ts fdSocketsFor); only for the live host. */
   fdSockets?: FdSockets;
 }
 
@@ -197,7 +198,7 @@ export class OwnerScanner {
 
   /**
    * Owners of every socket any process holds, from one full pass: for a one-shot run that starts the scan
-   * before it knows which sockets exist (src/ownersworker.ts does it on the second core).
+   * before it knows which sockets exist (src/sample/ownersworker.ts does it on the second core).
    */
   scanAll(): OwnerScan {
     const { stats } = this.scan(new Set());

@@ -1,6 +1,6 @@
 // How the owners worker hands its result to the main thread: each process once, and (inode, process index)
 // pairs in a buffer that is transferred rather than cloned (20,000 sockets would otherwise be 20,000 arrays).
-import type { OwnerScanStats, ProcessInfo } from './types.js';
+import type { OwnerScanStats, ProcessInfo } from '../model/types.js';
 
 /** What the worker posts: processes once each, and (inode, process index) pairs in a transferable buffer. */
 export interface OwnersMessage {

@@ -1,22 +1,8 @@
 // The sampler: reads the host through one HostReader, runs the parsers, and publishes immutable
 // snapshots (plus the diff against the previous one) on a fixed monotonic schedule.
 // It knows nothing of React; a hook subscribes to it (useSyncExternalStore), tests call tick().
-import { diffSnapshots, type SnapshotDiff } from './diff.js';
-import type { FdSockets } from './native.js';
-import { OwnerScanner } from './owners.js';
-import { parseConntrack } from './proc/conntrack.js';
-import { parseDev } from './proc/dev.js';
-import { parseIgmp, parseIgmp6 } from './proc/igmp.js';
-import { InetLineCache, parseInet } from './proc/inet.js';
-import { parseIpv6Route } from './proc/ipv6route.js';
-import { parseRoute } from './proc/route.js';
-import { parseKeyValuePairs } from './proc/snmp.js';
-import { parseSnmp6 } from './proc/snmp6.js';
-import { parseSockstat } from './proc/sockstat.js';
-import { readSysNet } from './proc/sysnet.js';
-import { parseUnix, UnixLineCache } from './proc/unix.js';
-import { HostReader } from './reader.js';
-import { decodeTcpDump, RecordCache } from './sockdiag.js';
+import { diffSnapshots } from '../model/diff.js';
+import type { SamplerState } from '../model/livestore.js';
 import type {
   ConntrackSummary,
   CounterGroups,
@@ -30,8 +16,25 @@ import type {
   Snapshot,
   Socket,
   SockstatProto,
-} from './types.js';
+} from '../model/types.js';
+import { parseConntrack } from '../proc/conntrack.js';
+import { parseDev } from '../proc/dev.js';
+import { parseIgmp, parseIgmp6 } from '../proc/igmp.js';
+import { InetLineCache, parseInet } from '../proc/inet.js';
+import { parseIpv6Route } from '../proc/ipv6route.js';
+import { parseRoute } from '../proc/route.js';
+import { parseKeyValuePairs } from '../proc/snmp.js';
+import { parseSnmp6 } from '../proc/snmp6.js';
+import { parseSockstat } from '../proc/sockstat.js';
+import { readSysNet } from '../proc/sysnet.js';
+import { parseUnix, UnixLineCache } from '../proc/unix.js';
+import type { FdSockets } from './native.js';
+import { OwnerScanner } from './owners.js';
+import { HostReader } from './reader.js';
+import { decodeTcpDump, RecordCache } from './sockdiag.js';
 import { UserNames } from './users.js';
+
+export type { SamplerState };
 
 export const INET_PROTOS: readonly InetProto[] = [
   'tcp',
@@ -112,9 +115,9 @@ export class Collector {
   /**
    * `reuseRows`: keep each table's rows to reuse unchanged lines on the next collect (see InetLineCache).
    * Worth it for a sampler; a one-shot collect only pays for the bookkeeping.
-   * `tcpDump`: TCP sockets from sock_diag (src/native.ts tcpDumpFor) instead of /proc/net/tcp and tcp6.
+   * `tcpDump`: TCP sockets from sock_diag (src/sample/native.ts tcpDumpFor) instead of /proc/net/tcp and tcp6.
    * If it ever throws, /proc is read from then on.
-   * `fdSockets`: the owner scanner's full reads of fd tables in C (src/native.ts fdSocketsFor).
+   * `fdSockets`: the owner scanner's full reads of fd tables in C (src/sample/native.ts fdSocketsFor).
    */
   constructor(
     reader: HostReader,
@@ -298,14 +301,6 @@ export class Collector {
       warnings,
     };
   }
-}
-
-/** What subscribers see: the newest snapshot and its diff against the one before (none on the first). */
-export interface SamplerState {
-  readonly snapshot: Snapshot;
-  readonly diff: SnapshotDiff | undefined;
-  /** Increases by one per published sample. */
-  readonly seq: number;
 }
 
 export interface SamplerOptions {

@@ -1,4 +1,4 @@
-// TCP sockets from the kernel's sock_diag netlink dump (src/native/netwatch.c), as the same InetSocket
+// TCP sockets from the kernel's sock_diag netlink dump (src/sample/netwatch.c), as the same InetSocket
 // rows the /proc/net/tcp parser makes, with netstat's conventions kept where the two interfaces differ:
 //
 //   field            /proc/net/tcp (netstat)                    sock_diag record → what we report
@@ -17,12 +17,13 @@
 //
 // Like InetLineCache for the text, RecordCache walks the previous dump in step and hands back the same
 // row object for a record whose words did not change: less garbage, and the diff sees "unchanged".
-import { tryDecodeIPv4Hex, tryDecodeIPv6Hex } from './proc/addr.js';
-import { RowDeduper } from './proc/dedupe.js';
-import { inetStateName } from './proc/inet.js';
-import type { Endpoint, InetProto, InetSocket, Parsed, TcpTail } from './types.js';
 
-/** Word offsets in a record; must match the enum in src/native/netwatch.c. */
+import type { Endpoint, InetProto, InetSocket, Parsed, TcpTail } from '../model/types.js';
+import { tryDecodeIPv4Hex, tryDecodeIPv6Hex } from '../proc/addr.js';
+import { RowDeduper } from '../proc/dedupe.js';
+import { inetStateName } from '../proc/inet.js';
+
+/** Word offsets in a record; must match the enum in src/sample/netwatch.c. */
 export const W = {
   FAMILY: 0,
   STATE: 1,

@@ -1,8 +1,9 @@
 // Text for the help overlay and the details view. Pure; every string from the kernel or a process is
 // already escaped in the rows, and cmdlines are escaped here.
+
+import type { ProcessInfo, Socket } from '../model/types.js';
 import { escapeControl } from './escape.js';
 import { formatByteRate, formatClock, formatCount, formatDuration, formatPerSecond } from './format.js';
-import type { ProcessInfo, Socket } from './types.js';
 import { KEYMAP, type Pane } from './uistate.js';
 import type { ConnectionRow, CounterRow, InterfaceRow, ListenerRow, RouteRow } from './viewmodel.js';
 

@@ -16,7 +16,7 @@
 //   user:www-data                  exact, case-insensitive
 //   word                           case-insensitive substring of any displayed column
 // A row without the field a term asks about (port: on a counter row) does not match it, so !port:80 does.
-import { parseIPv4, parseIPv6 } from './proc/addr.js';
+import { parseIPv4, parseIPv6 } from '../proc/addr.js';
 
 export interface FilterSubject {
   proto?: string; // 'tcp', 'tcp6', 'udp', 'unix', ...

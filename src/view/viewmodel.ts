@@ -1,7 +1,7 @@
 // LiveView (+ UI toggles) → plain rows for each pane. Pure functions: the components only lay rows out.
 // Row building runs once per sample (memoised by the hooks); filtering and sorting run per key press
 // over prepared rows, so they stay cheap at 20,000 rows.
-import { counterDescription, isTroubleCounter } from './counters.js';
+import { counterDescription, isTroubleCounter } from '../model/counters.js';
 import {
   type CounterChange,
   type DevField,
@@ -9,16 +9,16 @@ import {
   isListener,
   listenerKey,
   socketKey,
-} from './diff.js';
+} from '../model/diff.js';
+import type { ClosedSocket, LiveView, RateHistory } from '../model/livestore.js';
+import type { InetProto, InetSocket, OwnerMap, ProcessInfo, Route, Socket } from '../model/types.js';
+import { parseIPv4, parseIPv6 } from '../proc/addr.js';
+import { routeFlagsText } from '../proc/route.js';
+import { netstatIfaceFlags } from '../proc/sysnet.js';
+import type { NameResolver } from '../sample/names.js';
 import { escapeControl } from './escape.js';
 import type { CompiledFilter, FilterSubject } from './filter.js';
 import { formatDuration } from './format.js';
-import type { ClosedSocket, LiveView, RateHistory } from './livestore.js';
-import type { NameResolver } from './names.js';
-import { parseIPv4, parseIPv6 } from './proc/addr.js';
-import { routeFlagsText } from './proc/route.js';
-import { netstatIfaceFlags } from './proc/sysnet.js';
-import type { InetProto, InetSocket, OwnerMap, ProcessInfo, Route, Socket } from './types.js';
 
 /** A gutter mark, always shown as text: '+' opened/added, '-' closed/removed, '~' state changed, ' ' none. */
 export type Mark = '+' | '-' | '~' | ' ';

@@ -2,8 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SocketChild, startSocketChild } from './helpers/children.js';
-import { fixture, REPO, runCli } from './helpers/cli.js';
+import { type SocketChild, startSocketChild } from '../helpers/children.js';
+import { fixture, REPO, runCli } from '../helpers/cli.js';
 
 describe('flags', () => {
   it.each([['-z'], ['--bogus'], ['--interval', 'soon'], ['--once', 'extra'], ['--exporter', 'nowhere']])(

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Exporter, Metrics, startExporter } from '../src/exporter.js';
-import { parseExporterAddress } from '../src/options.js';
-import { HostReader } from '../src/reader.js';
-import { fixtureSnapshot } from './helpers/app.js';
-import { fixture } from './helpers/cli.js';
+import { type Exporter, Metrics, startExporter } from '../../src/cli/exporter.js';
+import { parseExporterAddress } from '../../src/cli/options.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { fixtureSnapshot } from '../helpers/app.js';
+import { fixture } from '../helpers/cli.js';
 
 describe('parseExporterAddress', () => {
   it.each([

@@ -9,7 +9,7 @@ import {
   ONE_SHOT_HEAP_FLAGS,
   tuneHeapForLiveView,
   tuneHeapForOneShot,
-} from '../src/heap.js';
+} from '../../src/cli/heap.js';
 
 describe('tuneHeapForLiveView', () => {
   it('caps V8 heap growth for the live view', () => {
@@ -44,7 +44,7 @@ describe('tuneHeapForOneShot', () => {
 
   // The point of the flag is V8's behaviour, so check it on this Node: a process that keeps ~20 MB of
   // small objects, as --once at 20,000 sockets does, runs a mark-compact by default and none with the
-  // flag set at run time (what src/main.ts does).
+  // flag set at run time (what src/cli/main.ts does).
   it('spares a short-lived process with a growing old generation its mark-compact', () => {
     const script = (tuned: boolean) => `
       ${tuned ? "require('node:v8').setFlagsFromString('--no-incremental-marking');" : ''}

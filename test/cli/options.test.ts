@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOptions } from '../src/options.js';
+import { parseOptions } from '../../src/cli/options.js';
 
 describe('parseOptions', () => {
   it('takes netstat-style combined short flags', () => {

@@ -7,7 +7,7 @@ import {
   type ProcessLike,
   RESTORE_SEQUENCE,
   signalExitCode,
-} from '../src/terminal.js';
+} from '../../src/cli/terminal.js';
 
 const SHOW_CURSOR = '\x1b[?25h';
 const HIDE_CURSOR = '\x1b[?25l';

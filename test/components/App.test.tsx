@@ -2,11 +2,11 @@
 // vanished listeners, pause and quit. Samples are fed to the store by hand; nothing runs on a timer.
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatClock } from '../../src/format.js';
-import type { LiveView } from '../../src/livestore.js';
-import type { InetSocket } from '../../src/types.js';
-import { initialUiState, KEYMAP, PANES } from '../../src/uistate.js';
-import { connectionRows, counterRows, sortConnections, type Toggles } from '../../src/viewmodel.js';
+import type { LiveView } from '../../src/model/livestore.js';
+import type { InetSocket } from '../../src/model/types.js';
+import { formatClock } from '../../src/view/format.js';
+import { initialUiState, KEYMAP, PANES } from '../../src/view/uistate.js';
+import { connectionRows, counterRows, sortConnections, type Toggles } from '../../src/view/viewmodel.js';
 import {
   type AppHarness,
   fixtureSnapshot,

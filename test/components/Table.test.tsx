@@ -9,7 +9,7 @@ import {
   visibleWindow,
 } from '../../components/Table.js';
 import { useTerminalSize } from '../../hooks/useTerminalSize.js';
-import { displayWidth } from '../../src/textwidth.js';
+import { displayWidth } from '../../src/view/textwidth.js';
 import { renderAt } from '../helpers/render.js';
 
 // Chalk decides its colour level when first loaded; forcing it here (this file runs in its own

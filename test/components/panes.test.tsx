@@ -3,9 +3,9 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { wrapLines } from '../../components/Overlay.js';
-import { formatClock } from '../../src/format.js';
-import { displayWidth } from '../../src/textwidth.js';
-import { initialUiState, PANES, type Pane, type UiState } from '../../src/uistate.js';
+import { formatClock } from '../../src/view/format.js';
+import { displayWidth } from '../../src/view/textwidth.js';
+import { initialUiState, PANES, type Pane, type UiState } from '../../src/view/uistate.js';
 import { type AppHarness, fixtureSnapshot, KEY, makeStore, renderApp, WALL_BASE } from '../helpers/app.js';
 import { counters, inet, snapshot } from '../helpers/snapshots.js';
 

@@ -3,12 +3,12 @@
 // injected clock) or from test/helpers/snapshots.ts; the store is fed by hand, no timer runs.
 import { createElement } from 'react';
 import { App, type AppProps } from '../../components/App.js';
-import { diffSnapshots } from '../../src/diff.js';
-import { LiveStore, type LiveStoreOptions } from '../../src/livestore.js';
-import { NameResolver } from '../../src/names.js';
-import { HostReader } from '../../src/reader.js';
-import { type Clock, Collector, Sampler, type SamplerState, SELECT_ALL } from '../../src/sampler.js';
-import type { Snapshot } from '../../src/types.js';
+import { diffSnapshots } from '../../src/model/diff.js';
+import { LiveStore, type LiveStoreOptions } from '../../src/model/livestore.js';
+import type { Snapshot } from '../../src/model/types.js';
+import { NameResolver } from '../../src/sample/names.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { type Clock, Collector, Sampler, type SamplerState, SELECT_ALL } from '../../src/sample/sampler.js';
 import { fixture } from './cli.js';
 import { type Rendered, renderAt } from './render.js';
 

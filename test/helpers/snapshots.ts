@@ -11,7 +11,7 @@ import type {
   Socket,
   SocketState,
   UnixSocket,
-} from '../../src/types.js';
+} from '../../src/model/types.js';
 
 export function inet(
   proto: InetProto,

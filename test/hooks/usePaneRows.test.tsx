@@ -3,11 +3,11 @@ import { Text } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { usePaneRows } from '../../hooks/usePaneRows.js';
-import type { LiveView } from '../../src/livestore.js';
-import { NameResolver } from '../../src/names.js';
-import { HostReader } from '../../src/reader.js';
-import { initialUiState, type UiState } from '../../src/uistate.js';
-import { connectionRows, type Toggles, warmSubjects } from '../../src/viewmodel.js';
+import type { LiveView } from '../../src/model/livestore.js';
+import { NameResolver } from '../../src/sample/names.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { initialUiState, type UiState } from '../../src/view/uistate.js';
+import { connectionRows, type Toggles, warmSubjects } from '../../src/view/viewmodel.js';
 import { fixtureSnapshot, makeStore } from '../helpers/app.js';
 import { fixture } from '../helpers/cli.js';
 

@@ -1,9 +1,9 @@
 // Real sockets on 127.0.0.1 and ::1, sampled from the real /proc, checked against ss run in the same test.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostReader } from '../../src/reader.js';
-import { Collector, SELECT_ALL } from '../../src/sampler.js';
-import type { InetSocket, Snapshot } from '../../src/types.js';
+import type { InetSocket, Snapshot } from '../../src/model/types.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { Collector, SELECT_ALL } from '../../src/sample/sampler.js';
 import { type SocketChild, startSocketChild } from '../helpers/children.js';
 
 let child: SocketChild;

@@ -4,12 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fdSocketsFor, nativeBinding, nativeUnavailableReason, tcpDumpFor } from '../../src/native.js';
-import { OwnerScanner, ownersFromPairs, parseSocketLink } from '../../src/owners.js';
-import { HostReader } from '../../src/reader.js';
-import { Collector, SELECT_ALL, type Selection } from '../../src/sampler.js';
-import type { InetSocket, Snapshot } from '../../src/types.js';
-import { UserNames } from '../../src/users.js';
+import type { InetSocket, Snapshot } from '../../src/model/types.js';
+import { fdSocketsFor, nativeBinding, nativeUnavailableReason, tcpDumpFor } from '../../src/sample/native.js';
+import { OwnerScanner, ownersFromPairs, parseSocketLink } from '../../src/sample/owners.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { Collector, SELECT_ALL, type Selection } from '../../src/sample/sampler.js';
+import { UserNames } from '../../src/sample/users.js';
 import { type SocketChild, startSocketChild } from '../helpers/children.js';
 
 /** Whether this machine can build the helper: then the build must have, and these tests must run. */

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { counterDescription, isGauge, isTroubleCounter } from '../src/counters.js';
-import { parseNetstat, parseSnmp } from '../src/proc/snmp.js';
-import { parseSnmp6 } from '../src/proc/snmp6.js';
-import { HostReader } from '../src/reader.js';
+import { counterDescription, isGauge, isTroubleCounter } from '../../src/model/counters.js';
+import { parseNetstat, parseSnmp } from '../../src/proc/snmp.js';
+import { parseSnmp6 } from '../../src/proc/snmp6.js';
+import { HostReader } from '../../src/sample/reader.js';
 
-const live = new HostReader(fileURLToPath(new URL('../fixtures/live-t0/', import.meta.url)));
+const live = new HostReader(fileURLToPath(new URL('../../fixtures/live-t0/', import.meta.url)));
 
 function liveCounters(): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { counterChange, diffSnapshots, isListener, listenerKey, socketKey } from '../src/diff.js';
-import { counters, dev, inet, route, snapshot, unix } from './helpers/snapshots.js';
+import { counterChange, diffSnapshots, isListener, listenerKey, socketKey } from '../../src/model/diff.js';
+import { counters, dev, inet, route, snapshot, unix } from '../helpers/snapshots.js';
 
 describe('socket diff', () => {
   const listen = inet('tcp', '127.0.0.1:80', '0.0.0.0:0', 'LISTEN', 100);

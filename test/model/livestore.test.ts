@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { interfaceKey, listenerKey, socketKey } from '../src/diff.js';
-import { CLOSED_TICKS, type GoneListener, HISTORY_LENGTH, LiveStore } from '../src/livestore.js';
-import { HostReader } from '../src/reader.js';
-import { Sampler } from '../src/sampler.js';
-import type { Snapshot, Socket } from '../src/types.js';
-import { fixedClock, fixtureSnapshot, makeStore, WALL_BASE } from './helpers/app.js';
-import { fixture } from './helpers/cli.js';
-import { dev, inet, proc, route, snapshot, unix } from './helpers/snapshots.js';
+import { interfaceKey, listenerKey, socketKey } from '../../src/model/diff.js';
+import { CLOSED_TICKS, type GoneListener, HISTORY_LENGTH, LiveStore } from '../../src/model/livestore.js';
+import type { Snapshot, Socket } from '../../src/model/types.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { Sampler } from '../../src/sample/sampler.js';
+import { fixedClock, fixtureSnapshot, makeStore, WALL_BASE } from '../helpers/app.js';
+import { fixture } from '../helpers/cli.js';
+import { dev, inet, proc, route, snapshot, unix } from '../helpers/snapshots.js';
 
 const WEB = inet('tcp', '0.0.0.0:80', '0.0.0.0:0', 'LISTEN', 100);
 const DNS = inet('udp', '127.0.0.1:53', '0.0.0.0:0', 'UNCONN', 101);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots } from '../../src/diff.js';
+import { diffSnapshots } from '../../src/model/diff.js';
 import { InetLineCache, parseInet } from '../../src/proc/inet.js';
 import { snapshot } from '../helpers/snapshots.js';
 

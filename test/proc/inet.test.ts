@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { InetProto, InetSocket } from '../../src/model/types.js';
 import { inetStateName, parseInet } from '../../src/proc/inet.js';
-import type { InetProto, InetSocket } from '../../src/types.js';
 
 function fixture(name: string, file: string): string {
   return readFileSync(new URL(`../../fixtures/${name}/proc/net/${file}`, import.meta.url), 'latin1');

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseKeyValuePairs, parseNetstat, parseSnmp } from '../../src/proc/snmp.js';
-import { HostReader } from '../../src/reader.js';
+import { HostReader } from '../../src/sample/reader.js';
 
 const live = new HostReader(fileURLToPath(new URL('../../fixtures/live-t0/', import.meta.url)));
 const edge = new HostReader(fileURLToPath(new URL('../../fixtures/edge-counters/', import.meta.url)));

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { SockstatProto } from '../../src/model/types.js';
 import { parseSockstat } from '../../src/proc/sockstat.js';
-import { HostReader } from '../../src/reader.js';
-import type { SockstatProto } from '../../src/types.js';
+import { HostReader } from '../../src/sample/reader.js';
 
 const live = new HostReader(fileURLToPath(new URL('../../fixtures/live-t0/', import.meta.url)));
 const edge = new HostReader(fileURLToPath(new URL('../../fixtures/edge-counters/', import.meta.url)));

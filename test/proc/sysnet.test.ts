@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { netstatIfaceFlags, parseSysNet, readSysNet, type SysNetFiles } from '../../src/proc/sysnet.js';
-import { HostReader } from '../../src/reader.js';
+import { HostReader } from '../../src/sample/reader.js';
 
 function fixtureReader(name: string): HostReader {
   return new HostReader(fileURLToPath(new URL(`../../fixtures/${name}/`, import.meta.url)));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { UnixSocket } from '../../src/model/types.js';
 import { parseUnix, UnixLineCache, unixStateName } from '../../src/proc/unix.js';
-import type { UnixSocket } from '../../src/types.js';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../../fixtures/${name}/proc/net/unix`, import.meta.url), 'latin1');

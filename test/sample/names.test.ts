@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NameResolver, parseHosts, parseProtocols, parseServices } from '../src/names.js';
-import { HostReader } from '../src/reader.js';
+import { NameResolver, parseHosts, parseProtocols, parseServices } from '../../src/sample/names.js';
+import { HostReader } from '../../src/sample/reader.js';
 
 describe('name files', () => {
   it('parses hosts: first name wins, comments and blank lines ignored', () => {

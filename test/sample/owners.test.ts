@@ -4,10 +4,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OwnerScanner, parseCmdline, parseComm, parseSocketLink, parseStatusUid } from '../src/owners.js';
-import { HostReader } from '../src/reader.js';
-import type { OwnerMap } from '../src/types.js';
-import { UserNames } from '../src/users.js';
+import type { OwnerMap } from '../../src/model/types.js';
+import {
+  OwnerScanner,
+  parseCmdline,
+  parseComm,
+  parseSocketLink,
+  parseStatusUid,
+} from '../../src/sample/owners.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { UserNames } from '../../src/sample/users.js';
 
 describe('parseSocketLink', () => {
   const cases: [string, string, number][] = [
@@ -444,7 +450,7 @@ describe('OwnerScanner on a hand-made proc tree', () => {
 });
 
 describe('OwnerScanner on the live-t0 capture', () => {
-  const fixture = fileURLToPath(new URL('../fixtures/live-t0/', import.meta.url));
+  const fixture = fileURLToPath(new URL('../../fixtures/live-t0/', import.meta.url));
 
   function listenInodes(): number[] {
     const found: number[] = [];

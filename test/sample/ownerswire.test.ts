@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeOwners, encodeOwners } from '../src/ownerswire.js';
-import { proc } from './helpers/snapshots.js';
+import { decodeOwners, encodeOwners } from '../../src/sample/ownerswire.js';
+import { proc } from '../helpers/snapshots.js';
 
 describe('owners worker wire format', () => {
   it('round-trips a map in which one process holds several sockets and a socket has several holders', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HostReader } from '../src/reader.js';
+import { HostReader } from '../../src/sample/reader.js';
 
 describe('HostReader', () => {
   let dir: string | undefined;

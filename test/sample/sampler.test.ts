@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { diffSnapshots, listenerKey } from '../src/diff.js';
-import { HostReader } from '../src/reader.js';
-import { type Clock, Collector, Sampler, SELECT_ALL, SELECT_NOTHING } from '../src/sampler.js';
-import { fixture } from './helpers/cli.js';
+import { diffSnapshots, listenerKey } from '../../src/model/diff.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { type Clock, Collector, Sampler, SELECT_ALL, SELECT_NOTHING } from '../../src/sample/sampler.js';
+import { fixture } from '../helpers/cli.js';
 
 function fakeClock(start = 1000): Clock & { advance(ms: number): void } {
   let mono = start;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyRow, detailsLines } from '../src/details.js';
-import { parseInet } from '../src/proc/inet.js';
-import { HostReader } from '../src/reader.js';
-import { Collector, SELECT_ALL } from '../src/sampler.js';
-import { decodeRecord, decodeTcpDump, RECORD_WORDS, RecordCache, W } from '../src/sockdiag.js';
-import type { Snapshot } from '../src/types.js';
-import { fixture } from './helpers/cli.js';
+import type { Snapshot } from '../../src/model/types.js';
+import { parseInet } from '../../src/proc/inet.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { Collector, SELECT_ALL } from '../../src/sample/sampler.js';
+import { decodeRecord, decodeTcpDump, RECORD_WORDS, RecordCache, W } from '../../src/sample/sockdiag.js';
+import { type AnyRow, detailsLines } from '../../src/view/details.js';
+import { fixture } from '../helpers/cli.js';
 
 /** Address bytes in network order, as the kernel sends them, read as host words (what C's memcpy gives). */
 function addressWords(bytes: number[]): number[] {

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HostReader } from '../src/reader.js';
-import { parsePasswd, UserNames } from '../src/users.js';
+import { HostReader } from '../../src/sample/reader.js';
+import { parsePasswd, UserNames } from '../../src/sample/users.js';
 
 describe('parsePasswd', () => {
   const cases: { name: string; text: string; want: [number, string][] }[] = [

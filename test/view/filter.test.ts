@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FilterSubject, parseFilter } from '../src/filter.js';
+import { type FilterSubject, parseFilter } from '../../src/view/filter.js';
 
 // One row of each kind the TUI shows; every filter below is checked against all of them, so each case
 // also says which rows it must NOT match.

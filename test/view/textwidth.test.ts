@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fitText, padEnd, padStart, truncate } from '../src/textwidth.js';
+import { displayWidth, fitText, padEnd, padStart, truncate } from '../../src/view/textwidth.js';
 
 describe('displayWidth', () => {
   it.each([

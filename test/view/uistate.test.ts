@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFor } from '../src/keys.js';
+import { actionsFor } from '../../src/view/keys.js';
 import {
   type Action,
   initialUiState,
@@ -11,7 +11,7 @@ import {
   reduce,
   SORT_KEYS,
   type UiState,
-} from '../src/uistate.js';
+} from '../../src/view/uistate.js';
 
 const CTX: KeyContext = { total: 100, page: 10 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter } from '../src/filter.js';
-import type { LiveView } from '../src/livestore.js';
-import type { Snapshot, Socket } from '../src/types.js';
+import type { LiveView } from '../../src/model/livestore.js';
+import type { Snapshot, Socket } from '../../src/model/types.js';
+import { parseFilter } from '../../src/view/filter.js';
 import {
   connectionRows,
   counterRows,
@@ -18,9 +18,9 @@ import {
   sortRoutes,
   type Toggles,
   tcpStateCounts,
-} from '../src/viewmodel.js';
-import { fixtureSnapshot, makeStore, namesFrom, WALL_BASE } from './helpers/app.js';
-import { counters, dev, inet, proc, route, snapshot, unix } from './helpers/snapshots.js';
+} from '../../src/view/viewmodel.js';
+import { fixtureSnapshot, makeStore, namesFrom, WALL_BASE } from '../helpers/app.js';
+import { counters, dev, inet, proc, route, snapshot, unix } from '../helpers/snapshots.js';
 
 const T: Toggles = { numeric: false, showUnix: false, hideZero: false, changedOnly: false };
 
