@@ -1,4 +1,4 @@
-// `netwatch --once --json`: one JSON object for scripts. Integers keep their exact digits (src/json.ts),
+// `netwatch --once --json`: one JSON object for scripts. Integers keep their exact digits (src/cli/json.ts),
 // strings are JSON-escaped, so control characters from process names arrive as \u001b, never raw.
 
 import { isListener } from '../model/diff.js';

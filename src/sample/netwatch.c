@@ -1,5 +1,5 @@
 // Optional native helper (dist/netwatch.node), built by scripts/build.mjs when a C compiler and Node's
-// headers are present; netwatch works without it (src/native.ts falls back to /proc).
+// headers are present; netwatch works without it (src/sample/native.ts falls back to /proc).
 //
 // tcpSockets(): every TCP socket of this network namespace from the kernel's sock_diag netlink interface
 // (what `ss` uses), as fixed-size records. At 20,000 sockets the dump costs the kernel ~20 ms where
@@ -10,7 +10,7 @@
 // meanwhile. Returns a Promise.
 //
 // Nothing here interprets the data beyond copying kernel fields: the meaning (state names, units, the
-// netstat conventions) is decided in TypeScript (src/sockdiag.ts, src/owners.ts), where it is tested.
+// netstat conventions) is decided in TypeScript (src/sample/sockdiag.ts, src/sample/owners.ts), where it is tested.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
