@@ -72,6 +72,8 @@ export interface InetSocket {
   /** Absent when read from sock_diag, which does not report it. */
   readonly refcount?: number;
   readonly tcp?: TcpTail;
+  /** TCP LISTEN from sock_diag: the accept queue's limit (listen() backlog); recvQ is its length. */
+  readonly backlog?: number;
   /** UDP / raw: sk_drops. */
   readonly drops?: number;
 }
@@ -196,6 +198,8 @@ export interface OwnerScanStats {
   readonly processes: number;
   /** Processes whose fd directory could not be read (EACCES) — "run as root to see all". */
   readonly unreadable: number;
+  /** The first of them and why (e.g. { pid: 1, reason: 'permission denied' }), for a notice that says so. */
+  readonly firstUnreadable?: { readonly pid: number; readonly reason: string };
   /** Processes that vanished between listing and reading. */
   readonly vanished: number;
   /** How many processes had their fd directory read this tick (the rest came from cache). */
@@ -224,6 +228,8 @@ export interface Snapshot {
   readonly sockstat: readonly SockstatProto[];
   readonly multicast: readonly MulticastGroup[];
   readonly conntrack?: ConntrackSummary;
+  /** nf_conntrack_count / nf_conntrack_max, where netfilter's conntrack is loaded. */
+  readonly conntrackUse?: { readonly count: number; readonly max: number };
   /** Per-file count of skipped malformed lines, only files with skips. */
   readonly skippedLines: ReadonlyMap<string, number>;
   /** Human-readable problems met while sampling (missing files are not problems). */

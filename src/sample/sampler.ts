@@ -273,7 +273,12 @@ export class Collector {
     }
 
     let conntrack: ConntrackSummary | undefined;
+    let conntrackUse: Snapshot['conntrackUse'];
     if (selection.conntrack) {
+      // Two one-number files: the table's use against its limit, without reading the table.
+      const count = decimal(read('proc/sys/net/netfilter/nf_conntrack_count'));
+      const max = decimal(read('proc/sys/net/netfilter/nf_conntrack_max'));
+      if (count !== undefined && max !== undefined) conntrackUse = { count, max };
       const text = read('proc/net/nf_conntrack');
       if (text !== undefined) {
         const parsed = parseConntrack(text);
@@ -297,10 +302,17 @@ export class Collector {
       sockstat,
       multicast,
       conntrack,
+      conntrackUse,
       skippedLines,
       warnings,
     };
   }
+}
+
+/** A file holding one non-negative decimal number, else undefined. */
+function decimal(text: string | undefined): number | undefined {
+  const t = text?.trim();
+  return t !== undefined && /^\d{1,15}$/.test(t) ? Number(t) : undefined;
 }
 
 export interface SamplerOptions {

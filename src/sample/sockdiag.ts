@@ -114,6 +114,8 @@ export function decodeRecord(words: Uint32Array, at: number): InetSocket | undef
     timeouts: full ? words[at + W.PROBES]! : 0,
     inode: words[at + W.INODE]!,
   };
+  // sock_diag reports a listener's backlog limit where /proc has 0: keep it beside netstat's Send-Q.
+  if (listen) row.backlog = words[at + W.WQUEUE]!;
   if (!full) return row;
   const ssthresh = words[at + W.SSTHRESH]!;
   const tcp: TcpTail = {

@@ -70,8 +70,9 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
       ]),
     );
     expect(proc).toHaveLength(6);
-    // Everything but what sock_diag does not carry (refcount, qack) and a listener's tail.
-    const comparable = ({ refcount: _r, tcp, ...rest }: InetSocket) => ({
+    // Everything but what sock_diag does not carry (refcount, qack), a listener's tail, and what only
+    // sock_diag carries (a listener's backlog, checked below).
+    const comparable = ({ refcount: _r, backlog: _b, tcp, ...rest }: InetSocket) => ({
       ...rest,
       tcp:
         tcp && rest.state !== 'LISTEN'
@@ -80,6 +81,9 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
     });
     expect(diag.map(comparable)).toEqual(proc.map(comparable));
     expect(diag.every((s) => s.refcount === undefined)).toBe(true);
+    // net.createServer listens with Node's default backlog, 511 (the kernel caps it at somaxconn).
+    for (const s of diag.filter((d) => d.state === 'LISTEN')) expect(s.backlog).toBeGreaterThan(0);
+    expect(diag.filter((d) => d.state !== 'LISTEN').every((s) => s.backlog === undefined)).toBe(true);
   });
 
   it('leaves tcp_info out when asked (--once without -o or --json), and keeps everything else', () => {

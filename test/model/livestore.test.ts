@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { interfaceKey, listenerKey, socketKey } from '../../src/model/diff.js';
-import { CLOSED_TICKS, type GoneListener, HISTORY_LENGTH, LiveStore } from '../../src/model/livestore.js';
+import { CLOSED_TICKS, type GoneListener, LiveStore, MARK_MS, seriesKey } from '../../src/model/livestore.js';
+import { SERIES_CAPACITY } from '../../src/model/series.js';
 import type { Snapshot, Socket } from '../../src/model/types.js';
 import { HostReader } from '../../src/sample/reader.js';
 import { Sampler } from '../../src/sample/sampler.js';
@@ -45,15 +46,22 @@ describe('LiveStore', () => {
     expect(store.getView()!.gone).toEqual([]);
   });
 
-  it('a listener that comes back is no longer gone; it is new until acknowledged', () => {
+  it('a listener that comes back is no longer gone: it is restarted (with its downtime) until acknowledged', () => {
     const { store, push } = makeStore([at(0, [WEB]), at(1, [])]);
     expect(store.getView()!.gone).toHaveLength(1);
-    push(at(2, [{ ...WEB, inode: 300 }]));
+    push(at(3, [{ ...WEB, inode: 300 }], { owners: new Map([[300, [proc(11, 'nginx')]]]) }));
     const view = store.getView()!;
     expect(view.gone).toEqual([]);
-    expect([...view.appeared]).toEqual([[listenerKey(WEB), WALL_BASE + 2000]]);
+    expect(view.appeared.size).toBe(0);
+    expect([...view.restarted.values()]).toEqual([
+      { key: listenerKey(WEB), at: WALL_BASE + 3000, beforePids: [10], afterPids: [11], downMs: 2000 },
+    ]);
+    expect(view.events.map((e) => `${e.kind} ${e.object} ${e.detail}`)).toEqual([
+      'listener-gone tcp 0.0.0.0:80 pid 10',
+      'listener-restarted tcp 0.0.0.0:80 pid 10 → 11, down 2.0s',
+    ]);
     store.acknowledge();
-    expect(store.getView()!.appeared.size).toBe(0);
+    expect(store.getView()!.restarted.size).toBe(0);
   });
 
   it('marks listeners that appear after the first sample as new, not the ones already there', () => {
@@ -169,33 +177,44 @@ describe('LiveStore', () => {
     expect(gone.every((g) => g.owners[0]?.pid === 3752)).toBe(true);
   });
 
-  it('keeps a bounded rate history per interface: HISTORY_LENGTH samples, newest last', () => {
+  it('keeps a bounded rate history per interface: SERIES_CAPACITY samples, newest last', () => {
     const { store, push } = makeStore();
-    const total = HISTORY_LENGTH + 7;
+    const total = SERIES_CAPACITY + 7;
     for (let n = 0; n < total; n++) {
       // Cumulative 1000 + 2000 + … + n·1000 bytes: the rate at sample n is n·1000 B/s.
       const rx = BigInt((n * (n + 1) * 1000) / 2);
       push(at(n, [], { interfaces: [{ ...dev('eth0', rx, 0n), ifindex: 2 }] }));
     }
-    const history = store.getView()!.history.get(interfaceKey({ name: 'eth0', ifindex: 2 }))!;
-    expect(history.rx).toHaveLength(HISTORY_LENGTH);
-    expect(history.tx).toHaveLength(HISTORY_LENGTH);
-    expect(history.rx.at(-1)).toBe((total - 1) * 1000);
-    expect(history.rx[0]).toBe((total - HISTORY_LENGTH) * 1000);
-    expect(history.tx.every((v) => v === 0)).toBe(true);
+    const view = store.getView()!;
+    const key = interfaceKey({ name: 'eth0', ifindex: 2 });
+    const rx = view.series(seriesKey.iface(key, 'rx'), SERIES_CAPACITY + 10);
+    const tx = view.series(seriesKey.iface(key, 'tx'), SERIES_CAPACITY);
+    expect(rx).toHaveLength(SERIES_CAPACITY + 10);
+    // What the ring no longer holds is a hole, not a wrong value.
+    expect(rx.slice(0, 10)).toEqual(new Array(10).fill(undefined));
+    expect(rx.at(-1)).toBe((total - 1) * 1000);
+    expect(rx[10]).toBe((total - SERIES_CAPACITY) * 1000);
+    expect(tx.every((v) => v === 0)).toBe(true);
   });
 
-  it('drops the history of an interface that went away', () => {
-    const { store } = makeStore([
-      at(0, [], {
-        interfaces: [
-          { ...dev('eth0', 0n, 0n), ifindex: 2 },
-          { ...dev('tun0', 0n, 0n), ifindex: 9 },
-        ],
-      }),
-      at(1, [], { interfaces: [{ ...dev('eth0', 10n, 0n), ifindex: 2 }] }),
+  it('keeps a deleted interface on screen for MARK_MS, with its history, then forgets both', () => {
+    const eth0 = (n: bigint) => ({ ...dev('eth0', n, 0n), ifindex: 2 });
+    const tun0 = { ...dev('tun0', 0n, 0n), ifindex: 9 };
+    const { store, push } = makeStore([
+      at(0, [], { interfaces: [eth0(0n), tun0] }),
+      at(1, [], { interfaces: [eth0(5n), { ...tun0, rxBytes: 100n }] }),
+      at(2, [], { interfaces: [eth0(10n)] }),
     ]);
-    expect([...store.getView()!.history.keys()]).toEqual(['eth0#2']);
+    let view = store.getView()!;
+    expect(view.removedInterfaces.map((r) => r.key)).toEqual(['tun0#9']);
+    expect(view.interfaceMarks.get('tun0#9')).toEqual({ change: 'deleted', at: WALL_BASE + 2000 });
+    expect(view.series(seriesKey.iface('tun0#9', 'rx'), 2)).toEqual([100, undefined]);
+    expect(view.events.map((e) => [e.kind, e.object])).toEqual([['iface-deleted', 'tun0']]);
+    push(snapshot(2000 + MARK_MS, { interfaces: [eth0(20n)] }));
+    view = store.getView()!;
+    expect(view.removedInterfaces).toEqual([]);
+    expect(view.interfaceMarks.size).toBe(0);
+    expect(view.series(seriesKey.iface('tun0#9', 'rx'), 3)).toEqual([undefined, undefined, undefined]);
   });
 
   it('follows a sampler once attached', () => {
