@@ -4,6 +4,7 @@ import { useFollowedSelection } from '../hooks/useFollowedSelection.js';
 import { useLiveView } from '../hooks/useLiveView.js';
 import { usePaneRows } from '../hooks/usePaneRows.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
+import { listenerKey } from '../src/model/diff.js';
 import type { LiveStore } from '../src/model/livestore.js';
 import type { NameResolver } from '../src/sample/names.js';
 import { detailsLines, helpLines } from '../src/view/details.js';
@@ -11,7 +12,16 @@ import { escapeControl } from '../src/view/escape.js';
 import { parseFilter } from '../src/view/filter.js';
 import { formatClock, formatMs } from '../src/view/format.js';
 import { actionsFor } from '../src/view/keys.js';
-import { type Action, initialUiState, PANE_TITLES, reduce, type UiState } from '../src/view/uistate.js';
+import { overviewModel } from '../src/view/overview.js';
+import { CHANGED_WINDOW_MS } from '../src/view/stats.js';
+import {
+  type Action,
+  initialUiState,
+  PANE_TITLES,
+  reduce,
+  sortArrow,
+  type UiState,
+} from '../src/view/uistate.js';
 import {
   type ConnectionRow,
   type CounterRow,
@@ -25,6 +35,7 @@ import { FilterLine } from './FilterLine.js';
 import { InterfacesPane } from './InterfacesPane.js';
 import { ListenersPane } from './ListenersPane.js';
 import { Overlay, wrapLines } from './Overlay.js';
+import { OverviewPane } from './OverviewPane.js';
 import { RoutesPane } from './RoutesPane.js';
 import { StatsPane } from './StatsPane.js';
 import { StatusBar } from './StatusBar.js';
@@ -39,6 +50,10 @@ export interface AppProps {
   intervalMs: number;
   /** NO_COLOR: marks stay as text, colours go. */
   noColor: boolean;
+  /** The terminal draws styles (chalk level > 0); without, the selection is marked '>'. */
+  styled?: boolean;
+  /** Running as root: what the owner-scan notice can say. */
+  root?: boolean;
   /** Starting UI state (tests). */
   initial?: Partial<UiState>;
   /** Called once when the user quits (q / Ctrl-C), before Ink exits. */
@@ -60,7 +75,16 @@ const SHORT_STATES: Record<string, string> = {
 };
 
 /** The live monitor: tab bar, the pane in view (or help / details), filter line, status bar. */
-export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppProps) {
+export function App({
+  store,
+  names,
+  intervalMs,
+  noColor,
+  styled = true,
+  root = false,
+  initial,
+  onQuit,
+}: AppProps) {
   const { exit } = useApp();
   const { columns, rows: termRows } = useTerminalSize();
   const [ui, dispatch] = useReducer(reduce, initial, (i) => initialUiState(i));
@@ -81,7 +105,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     : ui.details
       ? {
           title: `${PANE_TITLES[ui.pane]}: details`,
-          lines: detailsLines(ui.pane, rows[selected], snapshot?.wallMs ?? 0),
+          lines: detailsLines(ui.pane, rows[selected], snapshot?.wallMs ?? 0, view?.series, width),
         }
       : undefined;
   const overlayLines = overlay ? wrapLines(overlay.lines, width).length : 0;
@@ -119,7 +143,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
         return;
       }
       if (action.type === 'togglePause') store.setPaused(!state.paused);
-      if (action.type === 'ack') store.acknowledge();
+      if (action.type === 'ack') store.acknowledge(ackKeys(state, rows, page));
       // An invalid filter is not applied: the line stays open with its error, the last good filter stays.
       if (action.type === 'filterApply' && state.editing !== undefined && !parseFilter(state.editing).ok)
         continue;
@@ -145,6 +169,8 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
   if (view?.paused || ui.paused) alerts.push('PAUSED');
   if (view && view.gone.length > 0)
     alerts.push(`${view.gone.length} listener${view.gone.length > 1 ? 's' : ''} gone (a: ack)`);
+  if (view && view.restarted.size > 0) alerts.push(`${view.restarted.size} restarted`);
+  if (ui.notice) items.push(ui.notice);
   if (snapshot) {
     items.push(
       escapeControl(snapshot.hostname),
@@ -154,13 +180,23 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     if (stateSummary) items.push(stateSummary);
     // What the filter leaves of the pane in view, so it stays visible whichever line has room.
     if (ui.filters[ui.pane] || ui.editing !== undefined) items.push(`${rows.length}/${total} shown`);
-    if (snapshot.ownerStats.unreadable > 0) items.push('run as root to see all owners');
+    const toggles = togglesText(ui);
+    if (toggles) items.push(toggles);
+    const owners = ownersNotice(snapshot.ownerStats, root);
+    if (owners) items.push(owners);
     if (snapshot.warnings.length > 0) items.push(escapeControl(snapshot.warnings[0]!));
   } else {
     items.push('sampling…');
   }
 
+  // The Overview is built only while it is in view.
+  const overview = useMemo(
+    () => (ui.pane === 'overview' && view ? overviewModel(view) : undefined),
+    [ui.pane, view],
+  );
+
   let body: React.ReactNode;
+  const { key: sortKey, reverse } = ui.sort[ui.pane];
   const common = {
     width,
     height: paneHeight,
@@ -168,12 +204,16 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     scrollTop,
     wide: ui.wide,
     noColor,
+    plain: !styled,
+    sort: sortKey ? { key: sortKey, arrow: sortArrow(sortKey, reverse) } : undefined,
+    hOffset: ui.hOffset[ui.pane],
   };
   if (overlay) {
     const scroll = overlayLines > overlayBody ? ', ↑↓ PgUp PgDn scroll' : '';
+    const closer = ui.help ? '? or Esc closes' : 'Enter or Esc closes';
     body = (
       <Overlay
-        title={`${overlay.title} (Esc closes${scroll})`}
+        title={`${overlay.title} (${closer}${scroll})`}
         lines={overlay.lines}
         width={width}
         height={paneHeight}
@@ -182,6 +222,11 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
     );
   } else {
     switch (ui.pane) {
+      case 'overview':
+        body = (
+          <OverviewPane model={overview} width={width} height={paneHeight} bits={ui.bits} noColor={noColor} />
+        );
+        break;
       case 'connections':
         body = <ConnectionsPane rows={rows as ConnectionRow[]} now={snapshot?.wallMs ?? 0} {...common} />;
         break;
@@ -209,6 +254,7 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
       {!compact && (
         <FilterLine
           editing={ui.editing}
+          cursor={ui.cursor}
           applied={ui.filters[ui.pane]}
           error={error}
           shown={rows.length}
@@ -220,4 +266,49 @@ export function App({ store, names, intervalMs, noColor, initial, onQuit }: AppP
       <StatusBar items={items} alerts={alerts} width={width} noColor={noColor} />
     </Box>
   );
+}
+
+/** The toggles in force, so a screen that hides counters or shows bits says so. */
+function togglesText(ui: UiState): string {
+  const on: string[] = [];
+  if (ui.numeric) on.push('numeric');
+  if (ui.wide) on.push('wide');
+  if (ui.showUnix) on.push('+unix');
+  if (ui.bits) on.push('bits/s');
+  if (ui.hideZero) on.push('no zeros');
+  if (ui.changedOnly) on.push(`changed ≤${CHANGED_WINDOW_MS / 1000}s`);
+  if (ui.hOffset[ui.pane] > 0) on.push(`→${ui.hOffset[ui.pane]} cols`);
+  return on.join(' ');
+}
+
+/**
+ * What the owner scan could not see, said as it is: as root, how many processes' fd tables were refused
+ * (a sandbox or an LSM can refuse even root, as pid 1 is here); as a user, the usual advice.
+ */
+export function ownersNotice(
+  stats: {
+    readonly unreadable: number;
+    readonly firstUnreadable?: { readonly pid: number; readonly reason: string };
+  },
+  root: boolean,
+): string | undefined {
+  const n = stats.unreadable;
+  if (n <= 0) return undefined;
+  if (!root) return 'run as root to see all owners';
+  const first = stats.firstUnreadable;
+  const why = first ? ` (pid ${first.pid}: ${first.reason})` : '';
+  return `${n} process${n === 1 ? "'s" : "es'"} sockets could not be read${why}`;
+}
+
+/**
+ * What `a` acknowledges: in the Listeners pane, the marked listeners on screen (the visible window of
+ * the filtered rows); anywhere else, every mark (the status bar is where they are on screen).
+ */
+function ackKeys(ui: UiState, rows: readonly unknown[], page: number): string[] | undefined {
+  if (ui.pane !== 'listeners') return undefined;
+  const top = ui.scrollTop.listeners;
+  const keys: string[] = [];
+  for (const row of rows.slice(top, top + page) as ListenerRow[])
+    if (row.status !== '') keys.push(listenerKey(row.socket));
+  return keys;
 }

@@ -7,11 +7,32 @@ export interface ConnectionsPaneProps extends PaneProps<ConnectionRow> {
   now: number;
 }
 
+// Priorities (see fitColumns): at 80 columns the queues, user, inode, timer and age go and the addresses
+// shrink before PID/Program would; at 60 the program goes before Foreign Address. Fixed-width columns
+// have min = width: a cut protocol or state name ("udplit…") is worse than a dropped column.
 function columns(now: number): Column<ConnectionRow>[] {
   return [
-    { key: 'proto', header: 'Proto', get: (r) => r.proto, width: 6, priority: 9 },
-    { key: 'recvQ', header: 'Recv-Q', get: (r) => String(r.recvQ), align: 'right', width: 6, priority: 3 },
-    { key: 'sendQ', header: 'Send-Q', get: (r) => String(r.sendQ), align: 'right', width: 6, priority: 3 },
+    { key: 'proto', header: 'Proto', get: (r) => r.proto, width: 8, min: 8, priority: 9, sortKey: 'proto' },
+    {
+      key: 'recvQ',
+      header: 'Recv-Q',
+      get: (r) => String(r.recvQ),
+      align: 'right',
+      width: 6,
+      min: 6,
+      priority: 3,
+      sortKey: 'recvQ',
+    },
+    {
+      key: 'sendQ',
+      header: 'Send-Q',
+      get: (r) => String(r.sendQ),
+      align: 'right',
+      width: 6,
+      min: 6,
+      priority: 3,
+      sortKey: 'sendQ',
+    },
     {
       key: 'local',
       header: 'Local Address',
@@ -20,6 +41,7 @@ function columns(now: number): Column<ConnectionRow>[] {
       width: 24,
       flex: true,
       priority: 10,
+      sortKey: 'local',
     },
     {
       key: 'remote',
@@ -29,18 +51,20 @@ function columns(now: number): Column<ConnectionRow>[] {
       width: 24,
       flex: true,
       priority: 8,
+      sortKey: 'remote',
     },
-    { key: 'state', header: 'State', get: (r) => r.state, width: 11, priority: 9 },
+    { key: 'state', header: 'State', get: (r) => r.state, width: 11, min: 11, priority: 9, sortKey: 'state' },
     {
       key: 'program',
       header: 'PID/Program',
       get: (r) => r.program,
-      min: 8,
+      min: 10,
       width: 20,
       flex: true,
       priority: 7,
+      sortKey: 'pid',
     },
-    { key: 'user', header: 'User', get: (r) => r.user, width: 8, priority: 2 },
+    { key: 'user', header: 'User', get: (r) => r.user, width: 8, min: 8, priority: 2 },
     {
       key: 'inode',
       header: 'Inode',
@@ -48,19 +72,25 @@ function columns(now: number): Column<ConnectionRow>[] {
       align: 'right',
       // Inodes are 32-bit: up to 10 digits, and a cut number is worse than a dropped column.
       width: 10,
+      min: 10,
       priority: 1,
     },
-    { key: 'timer', header: 'Timer', get: (r) => r.timer, width: 14, priority: 1 },
+    { key: 'timer', header: 'Timer', get: (r) => r.timer, width: 15, min: 15, priority: 1 },
     {
       key: 'age',
       header: 'Age',
       get: (r) => (r.firstSeen === undefined ? '' : formatDuration(now - r.firstSeen)),
       align: 'right',
       width: 6,
+      min: 6,
       priority: 2,
+      sortKey: 'age',
     },
   ];
 }
+
+/** Columns of the pane, for ←/→ (uistate PANE_COLUMNS must match). */
+export const CONNECTION_COLUMNS = columns(0).length;
 
 const MARK_COLOURS = { '+': 'green', '-': 'red', '~': 'yellow' } as const;
 

@@ -1,4 +1,4 @@
-import { formatCount, formatDelta, formatPerSecond } from '../src/view/format.js';
+import { formatClock, formatCount, formatDelta, formatPerSecond } from '../src/view/format.js';
 import type { CounterRow } from '../src/view/viewmodel.js';
 import { type Column, type PaneProps, Table } from './Table.js';
 
@@ -10,17 +10,23 @@ function rateText(r: CounterRow): string {
   return r.rate === undefined ? '-' : `${formatPerSecond(r.rate)}/s`;
 }
 
+function climbText(r: CounterRow): string {
+  const c = r.lastClimb;
+  return c ? `+${c.delta} at ${formatClock(c.at)}` : '';
+}
+
+// Group, Counter and Value stay at any width ≥ 40 (they only shrink); the rest go first.
 const COLUMNS: Column<CounterRow>[] = [
-  { key: 'group', header: 'Group', get: (r) => r.group, width: 8, priority: 6 },
-  { key: 'name', header: 'Counter', get: (r) => r.name, min: 10, width: 26, priority: 10 },
+  { key: 'group', header: 'Group', get: (r) => r.group, width: 8, min: 8, priority: 9, sortKey: 'group' },
+  { key: 'name', header: 'Counter', get: (r) => r.name, min: 14, width: 26, flex: true, sortKey: 'name' },
   {
     key: 'value',
     header: 'Value',
     get: (r) => formatCount(r.value),
     align: 'right',
     width: 20,
-    min: 6,
-    priority: 9,
+    min: 12,
+    sortKey: 'value',
   },
   {
     key: 'delta',
@@ -28,22 +34,36 @@ const COLUMNS: Column<CounterRow>[] = [
     get: (r) => (r.gauge ? '' : formatDelta(r.delta)),
     align: 'right',
     width: 10,
-    priority: 8,
+    min: 10,
+    priority: 3,
   },
-  { key: 'rate', header: 'Rate', get: rateText, align: 'right', width: 10, priority: 7 },
+  {
+    key: 'rate',
+    header: 'Rate',
+    get: rateText,
+    align: 'right',
+    width: 10,
+    min: 10,
+    priority: 7,
+    sortKey: 'rate',
+  },
+  { key: 'climb', header: 'Last climb', get: climbText, width: 20, min: 20, priority: 7 },
   {
     key: 'description',
     header: 'Meaning',
     get: (r) => r.description ?? '',
     min: 10,
-    width: 40,
+    width: 30,
     flex: true,
-    priority: 1,
+    priority: 4,
   },
 ];
 
+/** Columns of the pane, for ←/→ (uistate PANE_COLUMNS must match). */
+export const STATS_COLUMNS = COLUMNS.length;
+
 function rowStyle(r: CounterRow) {
-  // Trouble counters that climbed are the ones a person is here to see: colour and a text mark.
+  // Trouble counters that climbed in the last minute are the ones a person is here to see.
   if (r.climbing) return { mark: '!', color: 'red', bold: true };
   if (r.reset) return { mark: '~', color: 'yellow' };
   return undefined;
@@ -51,7 +71,10 @@ function rowStyle(r: CounterRow) {
 
 const rowKey = (r: CounterRow) => r.key;
 
-/** Every counter of snmp, netstat and snmp6 by group, with delta and rate; climbing trouble counters marked '!'. */
+/**
+ * Every counter of snmp, netstat and snmp6 by group, with delta and rate; trouble counters that climbed in
+ * the last minute pinned on top, marked '!' with their last climb.
+ */
 export function StatsPane(props: StatsPaneProps) {
   return <Table {...props} columns={COLUMNS} rowKey={rowKey} rowStyle={rowStyle} />;
 }

@@ -6,20 +6,46 @@ export interface TabBarProps {
   pane: Pane;
   width: number;
   noColor: boolean;
+  /** No styles at all (FORCE_COLOR=0): the current pane is bracketed. */
+  plain?: boolean;
 }
 
-/** " 1 Connections  2 Listeners ..." with the current pane inverse (and in [brackets] without colour). */
-export function TabBar({ pane, width, noColor }: TabBarProps) {
-  const narrow = width < 60;
+type Form = 'full' | 'short' | 'number';
+
+function labelOf(p: Pane, i: number, form: Form): string {
+  if (form === 'full') return `${i + 1} ${PANE_TITLES[p]}`;
+  if (form === 'short') return `${i + 1} ${PANE_TITLES[p].slice(0, 4)}`;
+  return `${i + 1}`;
+}
+
+/** The richest form of the other tabs that fits beside the current one's full title. */
+function formFor(pane: Pane, width: number): Form {
+  for (const form of ['full', 'short'] as const) {
+    let used = 0;
+    PANES.forEach((p, i) => {
+      used += labelOf(p, i, p === pane ? 'full' : form).length + 2;
+    });
+    if (used <= width) return form;
+  }
+  return 'number';
+}
+
+/**
+ * " 1 Overview  2 Connections ..." with the current pane inverse (and in [brackets] without styles).
+ * When the full titles do not fit, the others shrink to four letters, then to their number; the current
+ * pane keeps its full title, so it is always on screen.
+ */
+export function TabBar({ pane, width, noColor, plain = false }: TabBarProps) {
+  const form = formFor(pane, width);
   return (
     <Text wrap="truncate-end">
       {PANES.map((p, i) => {
-        const title = narrow ? PANE_TITLES[p].slice(0, width < 30 ? 1 : 4) : PANE_TITLES[p];
-        const label = `${i + 1}${narrow && width < 30 ? '' : ' '}${title}`;
         const current = p === pane;
+        const label = labelOf(p, i, current ? 'full' : form);
+        const bracket = current && (noColor || plain);
         return (
-          <Text key={p} inverse={current && !noColor} bold={current}>
-            {current && noColor ? `[${label}]` : ` ${label} `}
+          <Text key={p} inverse={current} bold={current} color={current && !noColor ? 'cyan' : undefined}>
+            {bracket ? `[${label}]` : ` ${label} `}
           </Text>
         );
       })}

@@ -17,6 +17,8 @@ export interface Column<Row> {
   flex?: boolean;
   /** Dropped first (in order of ascending priority) when the terminal is too narrow; unset = never. */
   priority?: number;
+  /** The sort key (uistate SORT_KEYS) this column shows, for the ▲/▼ in its header. */
+  sortKey?: string;
 }
 
 export interface RowStyle {
@@ -48,12 +50,18 @@ export interface TableProps<Row> {
   rowStyle?: (row: Row) => RowStyle | undefined;
   /** Drop colours (NO_COLOR); bold, dim, inverse and marks stay. */
   noColor?: boolean;
+  /** The terminal shows no attributes at all (FORCE_COLOR=0): mark the selected row with '>' instead. */
+  plain?: boolean;
+  /** The pane's sort, shown as ▲ (ascending) or ▼ in the sorted column's header. */
+  sort?: { readonly key: string; readonly arrow: string };
+  /** Columns scrolled off to the left (←/→); the rest are shown at full width, cut at the edge. */
+  hOffset?: number;
 }
 
 /** What every pane takes and hands to its table unchanged (the pane adds columns, keys and styles). */
 export type PaneProps<Row> = Pick<
   TableProps<Row>,
-  'rows' | 'width' | 'height' | 'selected' | 'scrollTop' | 'wide' | 'noColor'
+  'rows' | 'width' | 'height' | 'selected' | 'scrollTop' | 'wide' | 'noColor' | 'plain' | 'sort' | 'hOffset'
 >;
 
 export interface FittedColumn<Row> {
@@ -103,12 +111,20 @@ function usedWidth<Row>(fitted: readonly FittedColumn<Row>[]): number {
   return used;
 }
 
+/** Before dropping a column of this priority or higher, the flex columns shrink to their minimum. */
+export const SHRINK_FLEX_BEFORE = 7;
+/** Before dropping a column of this priority or higher, every column shrinks to its minimum. */
+export const SHRINK_ALL_BEFORE = 9;
+
 /**
  * Column widths for a table `width` columns wide (the 1-column gutter is reserved here). Columns
- * start at their preferred width; while too wide, prioritised columns are dropped lowest first,
- * then columns shrink to their minimum, then columns are dropped from the right, and a lone
- * first column is cut to fit. Leftover space is shared by the flex columns. In `wide` mode nothing
- * is dropped or shrunk: the caller widens columns to their content and lets the line be cut.
+ * start at their preferred width; while too wide, prioritised columns are dropped lowest first — but
+ * before an important one goes (priority ≥ SHRINK_FLEX_BEFORE) the flexible columns (addresses,
+ * programs) shrink to their minimum, and before a key one goes (≥ SHRINK_ALL_BEFORE) every column
+ * does; then columns are dropped from the right, and a lone first column is cut to fit. So at 80
+ * columns the queues go, the addresses get shorter, and PID/Program stays. Leftover space is shared by
+ * the flex columns. In `wide` mode nothing is dropped or shrunk: the caller widens columns to their
+ * content and lets the line be cut.
  */
 export function fitColumns<Row>(
   columns: readonly Column<Row>[],
@@ -127,13 +143,18 @@ export function fitColumns<Row>(
       .filter(({ f }) => f.column.priority !== undefined)
       // Lowest priority first; among equals the rightmost goes first, so the left edge stays stable.
       .sort((a, b) => (a.f.column.priority ?? 0) - (b.f.column.priority ?? 0) || b.index - a.index);
+    const shrink = (all: boolean) => {
+      for (const f of fitted) if (all || f.column.flex) f.width = minWidth(f.column);
+    };
     for (const { f } of victims) {
       if (usedWidth(fitted) <= room || fitted.length === 1) break;
+      const priority = f.column.priority ?? 0;
+      if (priority >= SHRINK_FLEX_BEFORE) shrink(false);
+      if (priority >= SHRINK_ALL_BEFORE) shrink(true);
+      if (usedWidth(fitted) <= room) break;
       fitted = fitted.filter((g) => g !== f);
     }
-    if (usedWidth(fitted) > room) {
-      for (const f of fitted) f.width = minWidth(f.column);
-    }
+    if (usedWidth(fitted) > room) shrink(true);
     while (usedWidth(fitted) > room && fitted.length > 1) fitted.pop();
     const only = fitted[0];
     if (fitted.length === 1 && only !== undefined && only.width > room) only.width = room;
@@ -181,8 +202,15 @@ function formatLine<Row>(
   return truncate(line, width);
 }
 
-function gutterMark(mark: string | undefined): string {
+function gutterMark(mark: string | undefined, selected = false, plain = false): string {
+  if (selected && plain) return '>';
   return mark !== undefined && displayWidth(mark) === 1 ? mark : ' ';
+}
+
+/** "State▲": the arrow replaces the header's last character when the header fills its column ("Recv-▼"). */
+function headerWithArrow(header: string, arrow: string, width: number): string {
+  if (displayWidth(header) + 1 <= width) return `${header}${arrow}`;
+  return `${header.slice(0, Math.max(0, width - 1))}${arrow}`;
 }
 
 interface RowLineProps<Row> {
@@ -193,14 +221,24 @@ interface RowLineProps<Row> {
   selected: boolean;
   rowStyle: ((row: Row) => RowStyle | undefined) | undefined;
   noColor: boolean;
+  plain: boolean;
 }
 
 // Memoised per row: scrolling by one line re-renders one row, and a snapshot that keeps unchanged
 // row objects re-renders only the rows that changed.
-function RowLineImpl<Row>({ row, layout, width, wide, selected, rowStyle, noColor }: RowLineProps<Row>) {
+function RowLineImpl<Row>({
+  row,
+  layout,
+  width,
+  wide,
+  selected,
+  rowStyle,
+  noColor,
+  plain,
+}: RowLineProps<Row>) {
   const style = rowStyle?.(row);
   const cells = layout.map(({ column }) => column.get(row));
-  const line = formatLine(gutterMark(style?.mark), cells, layout, width, wide);
+  const line = formatLine(gutterMark(style?.mark, selected, plain), cells, layout, width, wide);
   return (
     <Text
       wrap="truncate-end"
@@ -227,23 +265,32 @@ function TableImpl<Row>({
   rowKey,
   rowStyle,
   noColor = false,
+  plain = false,
+  sort,
+  hOffset = 0,
 }: TableProps<Row>) {
-  const fitted = useMemo(() => fitColumns(columns, width, wide), [columns, width, wide]);
+  // Scrolled sideways: every column from the first one in view, at full width, as in wide mode.
+  const shift = Math.min(Math.max(0, Math.floor(hOffset)), Math.max(0, columns.length - 1));
+  const scrolled = wide || shift > 0;
+  const shown = useMemo(() => (shift > 0 ? columns.slice(shift) : columns), [columns, shift]);
+  const fitted = useMemo(() => fitColumns(shown, width, scrolled), [shown, width, scrolled]);
   const { start, end } = visibleWindow(rows.length, height - 1, selected, scrollTop);
   const layout = useMemo(
-    () => (wide ? widenToContent(fitted, rows, start, end) : fitted),
-    [fitted, wide, rows, start, end],
+    () => (scrolled ? widenToContent(fitted, rows, start, end) : fitted),
+    [fitted, scrolled, rows, start, end],
   );
   const header = useMemo(
     () =>
       formatLine(
-        gutterMark(undefined),
-        layout.map(({ column }) => column.header),
+        shift > 0 ? '◀' : gutterMark(undefined),
+        layout.map(({ column, width: w }) =>
+          sort && column.sortKey === sort.key ? headerWithArrow(column.header, sort.arrow, w) : column.header,
+        ),
         layout,
         width,
         false,
       ),
-    [layout, width],
+    [layout, width, sort, shift],
   );
   if (height < 1 || width < 1) return null;
 
@@ -256,10 +303,11 @@ function TableImpl<Row>({
         row={row}
         layout={layout}
         width={width}
-        wide={wide}
+        wide={scrolled}
         selected={i === selected}
         rowStyle={rowStyle}
         noColor={noColor}
+        plain={plain}
       />,
     );
   }

@@ -41,6 +41,8 @@ function buildRows(
 ): readonly AnyRow[] {
   if (!view) return [];
   switch (pane) {
+    case 'overview':
+      return [];
     case 'connections':
       return connectionRows(view, t, names, previous as readonly ConnectionRow[] | undefined);
     case 'listeners':
@@ -56,6 +58,8 @@ function buildRows(
 
 function sortRows(rows: readonly AnyRow[], pane: Pane, key: string, reverse: boolean): readonly AnyRow[] {
   switch (pane) {
+    case 'overview':
+      return rows;
     case 'connections':
       return sortConnections(rows as never, key, reverse);
     case 'listeners':

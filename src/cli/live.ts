@@ -1,5 +1,6 @@
 // Starts the live view: alternate screen, sampler, store, Ink. Loaded with a dynamic import by main.ts,
 // so Ink and React never load for --once. Written with createElement to keep JSX out of src/.
+import chalk from 'chalk';
 import { watch } from 'chokidar';
 import { render } from 'ink';
 import { createElement } from 'react';
@@ -9,6 +10,7 @@ import { NameResolver } from '../sample/names.js';
 import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
 import { Sampler } from '../sample/sampler.js';
+import { liveColourLevel, noColorRequested } from './colour.js';
 import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
 import type { Options } from './options.js';
 import { enterFullscreen, installRestore } from './terminal.js';
@@ -16,7 +18,10 @@ import { enterFullscreen, installRestore } from './terminal.js';
 export async function runLive(o: Options, reader: HostReader): Promise<void> {
   tuneHeapForLiveView();
   const stdout = process.stdout;
-  const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
+  const noColor = noColorRequested(process.env);
+  // Ink styles through chalk's shared instance: set its level before the first frame.
+  chalk.level = liveColourLevel(chalk.level, process.env) as typeof chalk.level;
+  const styled = chalk.level > 0;
   const sampler = new Sampler({
     reader,
     intervalMs: o.intervalMs,
@@ -59,14 +64,24 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
       ink?.unmount();
     },
   });
-  ink = render(createElement(App, { store, names, intervalMs: o.intervalMs, noColor }), {
-    stdout,
-    stdin: process.stdin,
-    exitOnCtrlC: false, // Ctrl-C is a key in raw mode; the keymap quits on it and the terminal is restored
-    patchConsole: false,
-    maxFps: 30,
-    incrementalRendering: true,
-  });
+  ink = render(
+    createElement(App, {
+      store,
+      names,
+      intervalMs: o.intervalMs,
+      noColor,
+      styled,
+      root: process.getuid?.() === 0,
+    }),
+    {
+      stdout,
+      stdin: process.stdin,
+      exitOnCtrlC: false, // Ctrl-C is a key in raw mode; the keymap quits on it and the terminal is restored
+      patchConsole: false,
+      maxFps: 30,
+      incrementalRendering: true,
+    },
+  );
   // First frame first, then the first sample (it can take tens of ms on a busy host).
   setImmediate(() => {
     sampler.tick();

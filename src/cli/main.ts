@@ -8,6 +8,7 @@ import { ownersFromPairs } from '../sample/owners.js';
 import { decodeOwners, type OwnersMessage } from '../sample/ownerswire.js';
 import { HostReader } from '../sample/reader.js';
 import { Collector } from '../sample/sampler.js';
+import { prepareLiveEnv } from './colour.js';
 import { tuneHeapForOneShot } from './heap.js';
 import { snapshotJson } from './jsonout.js';
 import { prepareOnce, selectionFor } from './once.js';
@@ -153,11 +154,8 @@ async function main(argv: string[]): Promise<void> {
     if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
     return;
   }
-  // We are on a terminal, so the live view must draw frames. Ink reads CI / CONTINUOUS_INTEGRATION when it
-  // is imported and, if set, draws only the last frame at exit: a monitor opened in a CI job's debug shell
-  // (or by a test run with CI=true) would sit blank. The user asked for the live view; give it to them.
-  process.env.CI = 'false';
-  process.env.CONTINUOUS_INTEGRATION = 'false';
+  // We are on a terminal, so the live view must draw frames, in colour (src/cli/colour.ts).
+  prepareLiveEnv(process.env);
   const { runLive } = await import('./live.js');
   await runLive(o, reader);
 }

@@ -21,6 +21,7 @@ import {
   socketSubject,
   sorted,
   type Toggles,
+  unixProto,
   userText,
 } from './rows.js';
 
@@ -106,7 +107,7 @@ class LazyConnectionRow implements ConnectionRow {
   }
   get proto(): string {
     const s = this.socket;
-    return s.kind === 'unix' ? `unix/${s.type.toLowerCase()}` : s.proto;
+    return s.kind === 'unix' ? unixProto(s.type) : s.proto;
   }
   get recvQ(): number {
     return this.socket.kind === 'unix' ? 0 : this.socket.recvQ;
@@ -162,7 +163,7 @@ class LazyConnectionRow implements ConnectionRow {
     const s = this.socket;
     const text =
       s.kind === 'unix'
-        ? ['unix', s.type, this.local, this.state, this.program, String(s.inode)]
+        ? ['unix', s.type, this.proto, this.local, this.state, this.program, String(s.inode)]
         : // Numeric forms are searchable even when names are shown, so `/8080` finds "http-alt".
           [
             s.proto,

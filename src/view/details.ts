@@ -1,9 +1,12 @@
 // Text for the help overlay and the details view. Pure; every string from the kernel or a process is
 // already escaped in the rows, and cmdlines are escaped here.
 
+import { seriesKey } from '../model/livestore.js';
 import type { ProcessInfo, Socket } from '../model/types.js';
 import { escapeControl } from './escape.js';
 import { formatByteRate, formatClock, formatCount, formatDuration, formatPerSecond } from './format.js';
+import { fitHistory } from './overview.js';
+import { sparkline } from './sparkline.js';
 import { KEYMAP, type Pane } from './uistate.js';
 import type { ConnectionRow, CounterRow, InterfaceRow, ListenerRow, RouteRow } from './viewmodel.js';
 
@@ -72,7 +75,27 @@ function socketLines(
 
 export type AnyRow = ConnectionRow | ListenerRow | RouteRow | InterfaceRow | CounterRow;
 
-export function detailsLines(pane: Pane, row: AnyRow | undefined, now: number): string[] {
+/** A rate history accessor (LiveView.series), for the sparklines of counter details. */
+export type SeriesOf = (key: string, n: number) => (number | undefined)[];
+
+/** Samples shown in a details sparkline: the last two minutes at the default interval, a column each. */
+const DETAILS_HISTORY = 120;
+
+export function detailsLines(
+  pane: Pane,
+  row: AnyRow | undefined,
+  now: number,
+  series?: SeriesOf,
+  width = 80,
+): string[] {
+  if (pane === 'overview')
+    return [
+      'The Overview has no rows of its own. Its figures:',
+      '  Trouble     rates of the kernel counters (Stats pane, 6); ! marks one that climbed in the last minute',
+      '  Traffic     RX/TX of every interface but loopback (Interfaces pane, 5)',
+      '  Sockets     TCP sockets by state, listeners, UDP, raw and unix sockets; conntrack use / limit',
+      '  Changes     listeners that appeared, vanished or restarted; links and routes (Listeners pane, 3)',
+    ];
   if (!row) return ['Nothing selected.'];
   switch (pane) {
     case 'connections': {
@@ -89,9 +112,23 @@ export function detailsLines(pane: Pane, row: AnyRow | undefined, now: number): 
           ? [`VANISHED at ${r.since === undefined ? '?' : formatClock(r.since)} — press a to acknowledge`, '']
           : r.status === 'new'
             ? [`NEW since ${r.since === undefined ? '?' : formatClock(r.since)}`, '']
-            : [];
+            : r.status === 'restarted' && r.restart
+              ? [
+                  `RESTARTED at ${formatClock(r.restart.at)}: pid ${r.restart.beforePids.join(',') || '?'} → ${r.restart.afterPids.join(',') || '?'}${r.restart.downMs === undefined ? ' (within one sample)' : `, down ${formatDuration(r.restart.downMs)}`} — press a to acknowledge`,
+                  '',
+                ]
+              : [];
+      const queue =
+        r.queue === undefined
+          ? []
+          : r.socket.kind === 'inet' && r.socket.state === 'LISTEN'
+            ? [
+                `Accept     ${r.queue} waiting${r.backlog === undefined ? ' (backlog limit: needs sock_diag)' : ` of ${r.backlog} (listen backlog)`}${r.full ? ' — FULL: new connections are dropped (TcpExt ListenOverflows)' : ''}`,
+              ]
+            : [`Queue      ${r.queue} bytes waiting to be read`];
       return [
         ...status,
+        ...queue,
         ...socketLines(r.socket, r.owners, undefined, now).filter((l) => !l.startsWith('First seen')),
       ];
     }
@@ -113,13 +150,19 @@ export function detailsLines(pane: Pane, row: AnyRow | undefined, now: number): 
     }
     case 'interfaces': {
       const r = row as InterfaceRow;
+      const change = r.change ? [`Change     ${r.change.change} at ${formatClock(r.change.at)}`, ''] : [];
+      const spark = Math.max(10, Math.min(DETAILS_HISTORY, width - 14));
       return [
+        ...change,
         `Interface  ${r.name}  (${r.operstate || 'unknown'}, flags ${r.flags}, MTU ${r.mtu ?? '-'})`,
         `RX         ${formatByteRate(r.rxBytesRate)}  ${formatPerSecond(r.rxPacketsRate)} pk/s   total ${formatCount(r.rxOk)} packets`,
         `TX         ${formatByteRate(r.txBytesRate)}  ${formatPerSecond(r.txPacketsRate)} pk/s   total ${formatCount(r.txOk)} packets`,
         `Errors     RX ${formatCount(r.rxErr)}  TX ${formatCount(r.txErr)}   ${formatPerSecond(r.errorsRate)}/s`,
         `Drops      RX ${formatCount(r.rxDrp)}  TX ${formatCount(r.txDrp)}   ${formatPerSecond(r.dropsRate)}/s`,
         `Overruns   RX ${formatCount(r.rxOvr)}  TX ${formatCount(r.txOvr)}`,
+        '',
+        `RX history ${sparkline(fitHistory(r.history.rx, spark), spark)}`,
+        `TX history ${sparkline(fitHistory(r.history.tx, spark), spark)}`,
       ];
     }
     case 'stats': {
@@ -131,7 +174,30 @@ export function detailsLines(pane: Pane, row: AnyRow | undefined, now: number): 
         `Kind       ${r.gauge ? 'gauge (a level, no rate)' : 'counter'}${r.trouble ? ', signals trouble when it climbs' : ''}`,
         `Delta      ${r.delta === undefined ? (r.reset ? 'reset this sample' : '-') : r.delta.toString()}`,
         `Rate       ${r.rate === undefined ? '-' : `${formatPerSecond(r.rate)}/s`}`,
+        ...counterHistory(r, series, width),
       ];
     }
   }
+}
+
+function counterHistory(r: CounterRow, series: SeriesOf | undefined, width: number): string[] {
+  if (r.gauge) return [];
+  const lines: string[] = [];
+  if (series) {
+    const dot = r.key.indexOf('.');
+    const values = series(seriesKey.counter(r.key.slice(0, dot), r.key.slice(dot + 1)), DETAILS_HISTORY);
+    const w = Math.max(10, Math.min(DETAILS_HISTORY, width - 14));
+    let peak = 0;
+    for (const v of values) if (v !== undefined && v > peak) peak = v;
+    lines.push(
+      '',
+      `History    ${sparkline(fitHistory(values, w), w)}`,
+      `           last ${values.length} samples, peak ${formatPerSecond(peak)}/s`,
+    );
+  }
+  if (r.trouble) {
+    lines.push('', r.climbs.length === 0 ? 'Climbs     none since netwatch started' : 'Last climbs');
+    for (const c of [...r.climbs].reverse()) lines.push(`  ${formatClock(c.at)}  +${c.delta}`);
+  }
+  return lines;
 }

@@ -12,7 +12,8 @@
 //                                  listening → also LISTEN, closed → CLOSE
 //   proto:tcp                      tcp and tcp6; tcp4 → tcp only; tcp6 → tcp6 only (same for udp, udplite,
 //                                  raw); any other value is an exact, case-insensitive name (unix, ...)
-//   cmd:nginx                      case-insensitive substring of any command
+//   cmd:nginx                      case-insensitive substring of any command name or full command line
+//   a,b in any field's value        either: port:80,443  state:est,tw  proto:tcp,udp  (an OR within a field)
 //   user:www-data                  exact, case-insensitive
 //   word                           case-insensitive substring of any displayed column
 // A row without the field a term asks about (port: on a counter row) does not match it, so !port:80 does.
@@ -27,6 +28,8 @@ export interface FilterSubject {
   state?: string; // 'ESTABLISHED', 'LISTEN', 'UNCONN', 'LISTENING' ...
   pids?: readonly number[];
   commands?: readonly string[];
+  /** Full command lines of the owners (cmd: matches these too: `cmd:bulk.py` finds `python3 bulk.py`). */
+  cmdlines?: readonly string[];
   users?: readonly string[];
   /** Every displayed column's text, for bare words (also counter names, interface names, unix paths...). */
   text: readonly string[];
@@ -62,6 +65,8 @@ export type Term = TermBase &
     | { readonly kind: 'cmd'; readonly needle: string }
     | { readonly kind: 'user'; readonly name: string }
     | { readonly kind: 'text'; readonly needle: string }
+    /** `field:a,b`: any of the alternatives (each a term of the same field, not negated). */
+    | { readonly kind: 'any'; readonly terms: readonly Term[] }
   );
 
 export interface CompiledFilter {
@@ -82,7 +87,8 @@ export const FILTER_HELP: readonly (readonly [syntax: string, meaning: string])[
   ['pid:3937', 'owned by that process'],
   ['state:est  state:tw  state:syn', 'state starts with (tw = TIME_WAIT, syn = SYN_*)'],
   ['proto:tcp  proto:tcp4  proto:tcp6', 'tcp = both families; also udp, udplite, raw, unix'],
-  ['cmd:nginx', 'command contains'],
+  ['cmd:nginx', 'command name or command line contains'],
+  ['port:80,443  state:est,tw', 'a comma is "or" within a field'],
   ['user:www-data', 'owner is'],
   ['!term', 'negate; all terms must match'],
 ];
@@ -138,6 +144,57 @@ const FIELD_HINTS: ReadonlyMap<string, FieldName> = new Map([
   ['owner', 'user'],
   ['protocol', 'proto'],
   ['st', 'state'],
+]);
+
+/** States in folded form (lower case, no separators): a state term must be a prefix of one or an alias. */
+const KNOWN_STATES: readonly string[] = [
+  'established',
+  'synsent',
+  'synrecv',
+  'newsynrecv',
+  'finwait1',
+  'finwait2',
+  'timewait',
+  'close',
+  'closewait',
+  'lastack',
+  'listen',
+  'closing',
+  'unconn',
+  'listening',
+  'connected',
+  'connecting',
+  'disconnecting',
+  'free',
+  'unknown',
+];
+
+/**
+ * Every protocol a row can have: sockets, routes (ipv4/ipv6), interfaces, and the counter groups of the
+ * Stats pane (lower-cased). Anything else is a typo to report, not a filter that silently matches nothing.
+ */
+const KNOWN_PROTOS: ReadonlySet<string> = new Set([
+  'tcp',
+  'tcp6',
+  'udp',
+  'udp6',
+  'udplite',
+  'udplite6',
+  'raw',
+  'raw6',
+  'unix',
+  'ipv4',
+  'ipv6',
+  'iface',
+  'ip',
+  'ip6',
+  'ipext',
+  'icmp',
+  'icmp6',
+  'icmpmsg',
+  'tcpext',
+  'mptcpext',
+  'sockstat',
 ]);
 
 /** Families that `proto:NAME` widens to NAME and NAME6 (and NAME4 narrows to NAME). */
@@ -225,6 +282,12 @@ function parseTerm(source: string, position: number): Term {
     throw new FilterError(`unknown field "${typed}"${suffix}`, position);
   }
   if (value === '') throw new FilterError(`empty value after "${typed}:"`, position);
+  if (value.includes(',')) {
+    const parts = value.split(',');
+    if (parts.some((p) => p === '')) throw new FilterError(`empty alternative in "${value}"`, position);
+    const terms = parts.map((part) => parseTerm(`${typed}:${part}`, position));
+    return { ...base, kind: 'any', terms };
+  }
   const fail = (what: string): never => {
     throw new FilterError(`bad ${what} "${value}"`, position);
   };
@@ -259,10 +322,20 @@ function parseTerm(source: string, position: number): Term {
     case 'state': {
       const needle = foldState(value);
       if (needle === '') return fail('state');
-      return { ...base, kind: 'state', needle, aliases: STATE_ALIASES.get(needle) ?? [] };
+      const aliases = STATE_ALIASES.get(needle) ?? [];
+      if (aliases.length === 0 && !KNOWN_STATES.some((s) => s.startsWith(needle)))
+        throw new FilterError(
+          `unknown state "${value}" (est, listen, tw, syn, close-wait, unconn, …)`,
+          position,
+        );
+      return { ...base, kind: 'state', needle, aliases };
     }
-    case 'proto':
-      return { ...base, kind: 'proto', protos: protoSet(value.toLowerCase()) };
+    case 'proto': {
+      const protos = protoSet(value.toLowerCase());
+      if (!protos.every((p) => KNOWN_PROTOS.has(p)))
+        throw new FilterError(`unknown protocol "${value}" (tcp, udp, udplite, raw, unix, …)`, position);
+      return { ...base, kind: 'proto', protos };
+    }
     case 'cmd':
       return { ...base, kind: 'cmd', needle: value.toLowerCase() };
     case 'user':
@@ -523,7 +596,26 @@ function compilePositive(term: Term): Predicate {
     }
     case 'cmd': {
       const contains = containsMatcher(term.needle);
-      return (s) => anyOf(s.commands, contains);
+      // Command lines are long (up to the model's cap) and shared by every socket of a process: search
+      // each distinct one once per filter, not once per row.
+      const seen = new Map<string, boolean>();
+      const inLine = (line: string) => {
+        let hit = seen.get(line);
+        if (hit === undefined) {
+          hit = contains(line);
+          if (seen.size >= 4096) seen.clear();
+          seen.set(line, hit);
+        }
+        return hit;
+      };
+      return (s) => anyOf(s.commands, contains) || anyOf(s.cmdlines, inLine);
+    }
+    case 'any': {
+      const alternatives = term.terms.map(compileTerm);
+      return (s) => {
+        for (let i = 0; i < alternatives.length; i++) if (alternatives[i]!(s)) return true;
+        return false;
+      };
     }
     case 'user': {
       const equals = equalsMatcher(term.name);

@@ -22,7 +22,17 @@ function pressOf(ch: string): KeyPress | undefined {
 }
 
 export function splitKeyPresses(k: KeyPress): KeyPress[] {
+  // Esc and the next key in one read ("\x1bq": Esc typed fast, or over a slow link) reach us as meta +
+  // that key; nothing here is bound to Alt, so it is two presses: Esc, then the key.
+  if (k.meta && !k.escape && !k.ctrl && k.input.length > 0 && !k.upArrow && !k.downArrow) {
+    const rest = splitKeyPresses({ ...k, meta: false });
+    return [{ input: '', escape: true }, ...rest];
+  }
   const special =
+    k.leftArrow ||
+    k.rightArrow ||
+    k.home ||
+    k.end ||
     k.ctrl ||
     k.tab ||
     k.escape ||
@@ -45,6 +55,11 @@ export function splitKeyPresses(k: KeyPress): KeyPress[] {
 export function actionsFor(k: KeyPress, state: UiState, ctx: KeyContext): Action[] {
   const actions: Action[] = [];
   let current = state;
+  // A notice ("sorted by State ▲") answers one key; the next key clears it.
+  if (state.notice !== undefined) {
+    actions.push({ type: 'notice', text: undefined });
+    current = reduce(current, actions[0]!);
+  }
   for (const press of splitKeyPresses(k)) {
     const action = keyToAction(press, current, ctx);
     if (!action) continue;

@@ -31,7 +31,7 @@ function routeRow(r: Route, mark: Mark, t: Toggles, names: NameResolver | undefi
     key: `${r.family} ${r.destination}/${r.prefixLength} ${r.gateway} ${r.iface} ${r.metric} ${mark === '-' ? 'removed' : ''}`,
     route: r,
     family: r.family,
-    destination: r.family === 6 && !isDefault ? `${destination}/${r.prefixLength}` : destination,
+    destination: isDefault && !t.numeric ? destination : `${destination}/${r.prefixLength}`,
     gateway,
     genmask,
     flags,

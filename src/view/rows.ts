@@ -40,6 +40,19 @@ export function formatEndpointLive(
   return escapeControl(`${shownHost}:${service}`);
 }
 
+const UNIX_PROTOS: Readonly<Record<string, string>> = {
+  STREAM: 'u_str',
+  DGRAM: 'u_dgr',
+  SEQPACKET: 'u_seq',
+  RAW: 'u_raw',
+  RDM: 'u_rdm',
+};
+
+/** ss's names for unix socket types (u_str, u_dgr, u_seq): short enough for the Proto column. */
+export function unixProto(type: string): string {
+  return UNIX_PROTOS[type] ?? 'u_unk';
+}
+
 export function programText(owners: readonly ProcessInfo[]): string {
   const first = owners[0];
   if (!first) return '-';
@@ -55,8 +68,9 @@ export function userText(uid: number, owners: readonly ProcessInfo[], numeric: b
 export function socketSubject(s: Socket, owners: readonly ProcessInfo[], text: string[]): FilterSubject {
   const pids = owners.map((p) => p.pid);
   const commands = owners.map((p) => p.command);
+  const cmdlines = owners.map((p) => p.cmdline);
   const users = owners.map((p) => p.user ?? String(p.uid));
-  if (s.kind === 'unix') return { proto: 'unix', state: s.state, pids, commands, users, text };
+  if (s.kind === 'unix') return { proto: 'unix', state: s.state, pids, commands, cmdlines, users, text };
   return {
     proto: s.proto,
     localAddress: s.local.address,
@@ -66,6 +80,7 @@ export function socketSubject(s: Socket, owners: readonly ProcessInfo[], text: s
     state: s.state,
     pids,
     commands,
+    cmdlines,
     users,
     text,
   };

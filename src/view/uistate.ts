@@ -1,10 +1,11 @@
 // UI state of the live view as a pure reducer, and the one keymap that turns keys into actions.
 // The help overlay prints KEYMAP, so what the help says is what the keys do.
 
-export const PANES = ['connections', 'listeners', 'routes', 'interfaces', 'stats'] as const;
+export const PANES = ['overview', 'connections', 'listeners', 'routes', 'interfaces', 'stats'] as const;
 export type Pane = (typeof PANES)[number];
 
 export const PANE_TITLES: Record<Pane, string> = {
+  overview: 'Overview',
   connections: 'Connections',
   listeners: 'Listeners',
   routes: 'Routes',
@@ -12,14 +13,67 @@ export const PANE_TITLES: Record<Pane, string> = {
   stats: 'Stats',
 };
 
+/** Columns of each pane's table (components/*Pane.tsx; a test checks they agree), for ←/→. */
+export const PANE_COLUMNS: Record<Pane, number> = {
+  overview: 0,
+  connections: 11,
+  listeners: 7,
+  routes: 6,
+  interfaces: 21,
+  stats: 7,
+};
+
 /** Sortable columns per pane, in the order `s` cycles through them. The first is the default. */
 export const SORT_KEYS: Record<Pane, readonly string[]> = {
+  overview: [],
   connections: ['proto', 'local', 'remote', 'state', 'pid', 'recvQ', 'sendQ', 'age'],
-  listeners: ['proto', 'local', 'pid', 'status'],
+  listeners: ['proto', 'local', 'pid', 'queue', 'status'],
   routes: ['destination', 'gateway', 'metric', 'iface'],
-  interfaces: ['name', 'rx', 'tx', 'errors'],
+  interfaces: ['name', 'state', 'rx', 'tx', 'errors'],
   stats: ['group', 'name', 'value', 'rate'],
 };
+
+/** How `s` names a sort key in its notice. */
+export const SORT_LABELS: Readonly<Record<string, string>> = {
+  proto: 'Proto',
+  local: 'Local Address',
+  remote: 'Foreign Address',
+  state: 'State',
+  pid: 'PID',
+  recvQ: 'Recv-Q',
+  sendQ: 'Send-Q',
+  age: 'Age',
+  queue: 'Accept queue',
+  status: 'Status',
+  destination: 'Destination',
+  gateway: 'Gateway',
+  metric: 'Metric',
+  iface: 'Iface',
+  name: 'Name',
+  rx: 'RX/s',
+  tx: 'TX/s',
+  errors: 'Errors',
+  group: 'Group (netstat order)',
+  value: 'Value',
+  rate: 'Rate',
+};
+
+/** Sorts whose natural order is largest first (queues, rates, values). */
+const DESCENDING: ReadonlySet<string> = new Set([
+  'recvQ',
+  'sendQ',
+  'queue',
+  'rx',
+  'tx',
+  'errors',
+  'value',
+  'rate',
+]);
+
+/** ▲ when the rows run from the smallest (or A) down, ▼ when from the largest. */
+export function sortArrow(key: string, reverse: boolean): string {
+  return DESCENDING.has(key) !== reverse ? '▼' : '▲';
+}
 
 export interface UiState {
   readonly pane: Pane;
@@ -27,8 +81,12 @@ export interface UiState {
   readonly filters: Readonly<Record<Pane, string>>;
   /** Filter line being edited, or undefined when closed. */
   readonly editing: string | undefined;
+  /** Cursor position in `editing` (UTF-16 offset, 0 … length). */
+  readonly cursor: number;
   readonly selected: Readonly<Record<Pane, number>>;
   readonly scrollTop: Readonly<Record<Pane, number>>;
+  /** Columns scrolled to the right (←/→); 0 fits the columns to the terminal. */
+  readonly hOffset: Readonly<Record<Pane, number>>;
   readonly sort: Readonly<Record<Pane, { key: string; reverse: boolean }>>;
   readonly paused: boolean;
   readonly wide: boolean;
@@ -43,6 +101,8 @@ export interface UiState {
   readonly overlayTop: number;
   /** Bumped by `a`: listeners gone before this are acknowledged (the store drops them). */
   readonly ackSeq: number;
+  /** A one-key message for the status bar ("sorted by State ▲"); cleared by the next key. */
+  readonly notice: string | undefined;
   readonly quit: boolean;
 }
 
@@ -52,12 +112,14 @@ function perPane<T>(make: (p: Pane) => T): Record<Pane, T> {
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
   return {
-    pane: 'connections',
+    pane: 'overview',
     filters: perPane(() => ''),
     editing: undefined,
+    cursor: 0,
     selected: perPane(() => 0),
     scrollTop: perPane(() => 0),
-    sort: perPane((p) => ({ key: SORT_KEYS[p][0]!, reverse: false })),
+    hOffset: perPane(() => 0),
+    sort: perPane((p) => ({ key: SORT_KEYS[p][0] ?? '', reverse: false })),
     paused: false,
     wide: false,
     numeric: false,
@@ -69,6 +131,7 @@ export function initialUiState(overrides: Partial<UiState> = {}): UiState {
     details: false,
     overlayTop: 0,
     ackSeq: 0,
+    notice: undefined,
     quit: false,
     ...overrides,
   };
@@ -84,6 +147,11 @@ export type Action =
   | { type: 'filterOpen' }
   | { type: 'filterInput'; text: string }
   | { type: 'filterBackspace' }
+  | { type: 'filterDelete' }
+  /** Cursor: -1/+1 a character, 'home'/'end'. */
+  | { type: 'filterCursor'; to: -1 | 1 | 'home' | 'end' }
+  /** Ctrl-U: delete to the start; Ctrl-W: delete the word before the cursor. */
+  | { type: 'filterKill'; what: 'line' | 'word' }
   | { type: 'filterApply' }
   | { type: 'filterCancel' }
   | { type: 'move'; delta: number; total: number; page: number }
@@ -92,6 +160,7 @@ export type Action =
   | { type: 'scrollTo'; scrollTop: number }
   /** The view moved the selection to follow its row (rows reordered between samples). */
   | { type: 'select'; index: number; scrollTop: number }
+  | { type: 'scrollColumns'; delta: number }
   | { type: 'sortNext' }
   | { type: 'sortReverse' }
   | { type: 'togglePause' }
@@ -102,7 +171,8 @@ export type Action =
   | { type: 'toggleChanged' }
   | { type: 'toggleBits' }
   | { type: 'details' }
-  | { type: 'ack' };
+  | { type: 'ack' }
+  | { type: 'notice'; text: string | undefined };
 
 function setFor<T>(record: Readonly<Record<Pane, T>>, pane: Pane, value: T): Record<Pane, T> {
   return { ...record, [pane]: value };
@@ -125,32 +195,86 @@ export function reduce(state: UiState, action: Action): UiState {
   switch (action.type) {
     case 'quit':
       return { ...state, quit: true };
+    // Switching panes closes help and details: the tab keys work wherever the user is.
     case 'pane':
-      return { ...state, pane: action.pane, details: false };
+      return { ...state, pane: action.pane, details: false, help: false, overlayTop: 0 };
     case 'nextPane':
-      return { ...state, pane: PANES[(PANES.indexOf(pane) + 1) % PANES.length]!, details: false };
+      return {
+        ...state,
+        pane: PANES[(PANES.indexOf(pane) + 1) % PANES.length]!,
+        details: false,
+        help: false,
+      };
     case 'prevPane':
       return {
         ...state,
         pane: PANES[(PANES.indexOf(pane) + PANES.length - 1) % PANES.length]!,
         details: false,
+        help: false,
       };
     case 'help':
       return { ...state, help: !state.help, overlayTop: 0 };
     case 'closeOverlay':
       return { ...state, help: false, details: false, overlayTop: 0 };
     case 'filterOpen':
-      return { ...state, editing: state.filters[pane], help: false };
-    case 'filterInput':
-      return state.editing === undefined ? state : { ...state, editing: state.editing + action.text };
-    case 'filterBackspace':
-      return state.editing === undefined ? state : { ...state, editing: state.editing.slice(0, -1) };
+      return { ...state, editing: state.filters[pane], cursor: state.filters[pane].length, help: false };
+    case 'filterInput': {
+      if (state.editing === undefined) return state;
+      const at = clamp(state.cursor, 0, state.editing.length);
+      return {
+        ...state,
+        editing: state.editing.slice(0, at) + action.text + state.editing.slice(at),
+        cursor: at + action.text.length,
+      };
+    }
+    case 'filterBackspace': {
+      if (state.editing === undefined) return state;
+      const at = clamp(state.cursor, 0, state.editing.length);
+      if (at === 0) return state;
+      const from = at - charBefore(state.editing, at);
+      return { ...state, editing: state.editing.slice(0, from) + state.editing.slice(at), cursor: from };
+    }
+    case 'filterDelete': {
+      if (state.editing === undefined) return state;
+      const at = clamp(state.cursor, 0, state.editing.length);
+      if (at >= state.editing.length) return state;
+      const to = at + charAfter(state.editing, at);
+      return { ...state, editing: state.editing.slice(0, at) + state.editing.slice(to), cursor: at };
+    }
+    case 'filterCursor': {
+      if (state.editing === undefined) return state;
+      const text = state.editing;
+      const at = clamp(state.cursor, 0, text.length);
+      const cursor =
+        action.to === 'home'
+          ? 0
+          : action.to === 'end'
+            ? text.length
+            : action.to < 0
+              ? at - (at > 0 ? charBefore(text, at) : 0)
+              : at + (at < text.length ? charAfter(text, at) : 0);
+      return { ...state, cursor };
+    }
+    case 'filterKill': {
+      if (state.editing === undefined) return state;
+      const text = state.editing;
+      const at = clamp(state.cursor, 0, text.length);
+      let from = 0;
+      if (action.what === 'word') {
+        // readline's unix-word-rubout: blanks before the cursor, then the word before them.
+        from = at;
+        while (from > 0 && text[from - 1] === ' ') from--;
+        while (from > 0 && text[from - 1] !== ' ') from--;
+      }
+      return { ...state, editing: text.slice(0, from) + text.slice(at), cursor: from };
+    }
     case 'filterApply':
       if (state.editing === undefined) return state;
       return {
         ...state,
         filters: setFor(state.filters, pane, state.editing.trim()),
         editing: undefined,
+        cursor: 0,
         selected: setFor(state.selected, pane, 0),
         scrollTop: setFor(state.scrollTop, pane, 0),
       };
@@ -160,6 +284,7 @@ export function reduce(state: UiState, action: Action): UiState {
         ...state,
         filters: setFor(state.filters, pane, ''),
         editing: undefined,
+        cursor: 0,
         selected: setFor(state.selected, pane, 0),
         scrollTop: setFor(state.scrollTop, pane, 0),
       };
@@ -201,19 +326,34 @@ export function reduce(state: UiState, action: Action): UiState {
       };
     case 'scrollTo':
       return { ...state, scrollTop: setFor(state.scrollTop, pane, Math.max(0, action.scrollTop)) };
+    case 'scrollColumns':
+      return {
+        ...state,
+        hOffset: setFor(
+          state.hOffset,
+          pane,
+          clamp(state.hOffset[pane] + action.delta, 0, Math.max(0, PANE_COLUMNS[pane] - 1)),
+        ),
+      };
     case 'sortNext': {
       const keys = SORT_KEYS[pane];
+      if (keys.length === 0) return state;
       const current = keys.indexOf(state.sort[pane].key);
       return {
         ...state,
         sort: setFor(state.sort, pane, { key: keys[(current + 1) % keys.length]!, reverse: false }),
+        notice: `sorted by ${SORT_LABELS[keys[(current + 1) % keys.length]!] ?? keys[(current + 1) % keys.length]} ${sortArrow(keys[(current + 1) % keys.length]!, false)}`,
       };
     }
-    case 'sortReverse':
+    case 'sortReverse': {
+      if (SORT_KEYS[pane].length === 0) return state;
+      const next = { ...state.sort[pane], reverse: !state.sort[pane].reverse };
       return {
         ...state,
-        sort: setFor(state.sort, pane, { ...state.sort[pane], reverse: !state.sort[pane].reverse }),
+        sort: setFor(state.sort, pane, next),
+        notice: `sorted by ${SORT_LABELS[next.key] ?? next.key} ${sortArrow(next.key, next.reverse)}`,
       };
+    }
     case 'togglePause':
       return { ...state, paused: !state.paused };
     case 'toggleNumeric':
@@ -232,7 +372,20 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, details: !state.details, help: false, overlayTop: 0 };
     case 'ack':
       return { ...state, ackSeq: state.ackSeq + 1 };
+    case 'notice':
+      return state.notice === action.text ? state : { ...state, notice: action.text };
   }
+}
+
+/** UTF-16 units of the character before `at` (2 for a surrogate pair), so the cursor never splits one. */
+function charBefore(text: string, at: number): number {
+  const c = text.charCodeAt(at - 1);
+  return at >= 2 && c >= 0xdc00 && c <= 0xdfff ? 2 : 1;
+}
+
+function charAfter(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  return c >= 0xd800 && c <= 0xdbff && at + 1 < text.length ? 2 : 1;
 }
 
 /** A key as Ink's useInput reports it, reduced to what the keymap needs. */
@@ -245,8 +398,11 @@ export interface KeyPress {
   readonly return?: boolean;
   readonly backspace?: boolean;
   readonly delete?: boolean;
+  readonly meta?: boolean;
   readonly upArrow?: boolean;
   readonly downArrow?: boolean;
+  readonly leftArrow?: boolean;
+  readonly rightArrow?: boolean;
   readonly pageUp?: boolean;
   readonly pageDown?: boolean;
   readonly home?: boolean;
@@ -277,11 +433,11 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: () => ({ type: 'quit' }),
   },
   { keys: '?', help: 'this help', match: is('?'), action: () => ({ type: 'help' }) },
-  ...(['1', '2', '3', '4', '5'] as const).map(
-    (n, i): KeyBinding => ({
-      keys: n,
+  ...PANES.map(
+    (_p, i): KeyBinding => ({
+      keys: String(i + 1),
       help: `${PANE_TITLES[PANES[i]!]} pane`,
-      match: is(n),
+      match: is(String(i + 1)),
       action: () => ({ type: 'pane', pane: PANES[i]! }),
     }),
   ),
@@ -322,6 +478,12 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: (c) => ({ type: 'move', delta: 0, ...c }),
   },
   {
+    keys: '← →',
+    help: 'scroll columns left / right (wide rows)',
+    match: (k) => k.leftArrow === true || k.rightArrow === true,
+    action: () => ({ type: 'scrollColumns', delta: COLUMN_STEP }),
+  },
+  {
     keys: 'Home g',
     help: 'first row',
     match: (k) => k.home === true || is('g')(k),
@@ -349,22 +511,30 @@ export const KEYMAP: readonly KeyBinding[] = [
     match: is('x'),
     action: () => ({ type: 'toggleUnix' }),
   },
-  { keys: 'a', help: 'acknowledge vanished listeners', match: is('a'), action: () => ({ type: 'ack' }) },
+  {
+    keys: 'a',
+    help: 'acknowledge gone / restarted / new listeners on screen',
+    match: is('a'),
+    action: () => ({ type: 'ack' }),
+  },
   { keys: 'z', help: 'hide zero counters (Stats)', match: is('z'), action: () => ({ type: 'toggleZero' }) },
   {
     keys: 'c',
-    help: 'only changed counters (Stats)',
+    help: 'only counters changed in the last minute (Stats)',
     match: is('c'),
     action: () => ({ type: 'toggleChanged' }),
   },
   { keys: 'b', help: 'bits / bytes per second', match: is('b'), action: () => ({ type: 'toggleBits' }) },
   {
     keys: 'Enter',
-    help: 'details of the selected row',
+    help: 'details of the selected row (Enter again closes)',
     match: (k) => k.return === true,
     action: () => ({ type: 'details' }),
   },
 ];
+
+/** Table columns one ←/→ press scrolls (whole columns: a half-shown address reads as another one). */
+export const COLUMN_STEP = 1;
 
 /**
  * Map a key press to an action. While the filter line is open it takes the keys first (typing `q` there
@@ -375,10 +545,28 @@ export function keyToAction(k: KeyPress, state: UiState, ctx: KeyContext): Actio
   if (state.editing !== undefined) {
     if (k.return) return { type: 'filterApply' };
     if (k.escape) return { type: 'filterCancel' };
+    // Terminals send DEL (0x7f) for the Backspace key, which Ink names `delete`; the Delete key is
+    // ESC [3~, which it names `delete` too: both erase before the cursor, as in most line editors here.
     if (k.backspace || k.delete) return { type: 'filterBackspace' };
-    if (k.ctrl || k.tab || k.upArrow || k.downArrow) return undefined;
+    if (k.leftArrow) return { type: 'filterCursor', to: -1 };
+    if (k.rightArrow) return { type: 'filterCursor', to: 1 };
+    if (k.home) return { type: 'filterCursor', to: 'home' };
+    if (k.end) return { type: 'filterCursor', to: 'end' };
+    if (k.ctrl) {
+      if (k.input === 'a') return { type: 'filterCursor', to: 'home' };
+      if (k.input === 'e') return { type: 'filterCursor', to: 'end' };
+      if (k.input === 'u') return { type: 'filterKill', what: 'line' };
+      if (k.input === 'w') return { type: 'filterKill', what: 'word' };
+      if (k.input === 'd') return { type: 'filterDelete' };
+      if (k.input === 'b') return { type: 'filterCursor', to: -1 };
+      if (k.input === 'f') return { type: 'filterCursor', to: 1 };
+      return undefined;
+    }
+    if (k.tab || k.upArrow || k.downArrow || k.pageUp || k.pageDown) return undefined;
     return k.input ? { type: 'filterInput', text: k.input } : undefined;
   }
+  if (k.rightArrow) return { type: 'scrollColumns', delta: COLUMN_STEP };
+  if (k.leftArrow) return { type: 'scrollColumns', delta: -COLUMN_STEP };
   if (k.tab && k.shift) return { type: 'prevPane' };
   if (k.pageUp) return { type: 'move', delta: -Math.max(1, ctx.page), ...ctx };
   if (k.pageDown) return { type: 'move', delta: Math.max(1, ctx.page), ...ctx };

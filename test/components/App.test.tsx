@@ -31,12 +31,14 @@ const t0 = () => fixtureSnapshot('live-t0', 0);
 const t1 = () => fixtureSnapshot('live-t1', 1000);
 const T: Toggles = { numeric: false, showUnix: false, hideZero: false, changedOnly: false };
 
+// A header may carry the sort arrow (Proto▲).
 const HEADERS: Record<(typeof PANES)[number], RegExp> = {
-  connections: /Proto\s+.*Local Address\s+Foreign Address/,
-  listeners: /Status\s+Proto\s+Local Address/,
-  routes: /Destination\s+Gateway/,
-  interfaces: /Iface\s+RX\/s\s+TX\/s/,
-  stats: /Group\s+Counter\s+Value/,
+  overview: /Trouble\s+now\/s/,
+  connections: /Proto[▲▼]?\s+.*Local Address[▲▼]?\s+Foreign Address/,
+  listeners: /Status[▲▼]?\s+Proto[▲▼]?\s+Local Address/,
+  routes: /Destination[▲▼]?\s+Gateway/,
+  interfaces: /Iface[▲▼]?\s+State[▲▼]?\s+RX\/s/,
+  stats: /Group[▲▼]?\s+Counter[▲▼]?\s+Value/,
 };
 
 /** The text of the selected (inverse) table row, or undefined when none is. */
@@ -59,9 +61,9 @@ function escapeRe(s: string): string {
 }
 
 describe('pane keys', () => {
-  it('1–5 show each pane', async () => {
+  it('starts on the Overview; 1–6 show each pane', async () => {
     const app = await renderApp(makeStore([t0()]), { columns: 120, rows: 30 });
-    expect(app.frame()).toMatch(HEADERS.connections);
+    expect(app.frame()).toMatch(HEADERS.overview);
     for (const [i, pane] of [...PANES.entries()].reverse()) {
       await app.press(String(i + 1));
       await app.until((f) => HEADERS[pane].test(f), `the ${pane} pane`);
@@ -71,15 +73,35 @@ describe('pane keys', () => {
   it('Tab goes to the next pane, Shift-Tab to the previous, both wrap round', async () => {
     const app = await renderApp(makeStore([t0()]), { columns: 120, rows: 30 });
     await app.press(KEY.tab);
-    await app.until((f) => HEADERS.listeners.test(f), 'Listeners after Tab');
+    await app.until((f) => HEADERS.connections.test(f), 'Connections after Tab');
     await app.press(KEY.tab);
-    await app.until((f) => HEADERS.routes.test(f), 'Routes after Tab');
+    await app.until((f) => HEADERS.listeners.test(f), 'Listeners after Tab');
     await app.press(KEY.shiftTab, KEY.shiftTab);
-    await app.until((f) => HEADERS.connections.test(f), 'Connections after two Shift-Tabs');
+    await app.until((f) => HEADERS.overview.test(f), 'Overview after two Shift-Tabs');
     await app.press(KEY.shiftTab);
     await app.until((f) => HEADERS.stats.test(f), 'Stats: Shift-Tab wraps');
     await app.press(KEY.tab);
-    await app.until((f) => HEADERS.connections.test(f), 'Connections: Tab wraps');
+    await app.until((f) => HEADERS.overview.test(f), 'Overview: Tab wraps');
+  });
+
+  it('help and details close with the key that opened them, and the pane keys work from both', async () => {
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 120,
+      rows: 30,
+      initial: { pane: 'connections' },
+    });
+    await app.press('?');
+    await app.until((f) => f.includes('netwatch keys'), 'the help');
+    await app.press('?');
+    await app.until((f) => HEADERS.connections.test(f), 'the help closed by ?');
+    await app.press(KEY.enter);
+    await app.until((f) => f.includes('Connections: details'), 'the details');
+    await app.press(KEY.enter);
+    await app.until((f) => HEADERS.connections.test(f), 'the details closed by Enter');
+    await app.press('?', '3');
+    await app.until((f) => HEADERS.listeners.test(f) && !f.includes('netwatch keys'), '3 from the help');
+    await app.press(KEY.enter, KEY.tab);
+    await app.until((f) => HEADERS.routes.test(f) && !f.includes(': details'), 'Tab from the details');
   });
 });
 
@@ -89,7 +111,7 @@ describe('moving the selection', () => {
     const rows = connectionsInOrder(fed.store.getView()!);
     // 30 rows: tab bar, filter line and status bar leave 27 for the table, 26 of them below its header.
     const page = 26;
-    const app = await renderApp(fed, { columns: 120, rows: 30 });
+    const app = await renderApp(fed, { columns: 120, rows: 30, initial: { pane: 'connections' } });
     const at = async (index: number, what: string) => {
       await app.until(() => rowText(rows[index]!).test(selectedRow(app) ?? ''), `${what}: row ${index}`);
     };
@@ -129,7 +151,7 @@ describe('the selection follows its socket', () => {
 
   it('keeps the same row selected when a sample adds or removes rows above it', async () => {
     const fed = makeStore([snapshot(0, { sockets: [a, b, c] })]);
-    const app = await renderApp(fed, { columns: 120, rows: 12 });
+    const app = await renderApp(fed, { columns: 120, rows: 12, initial: { pane: 'connections' } });
     await app.until(() => (selectedRow(app) ?? '').includes(':1000'), 'the first row selected');
     await app.press('j');
     await app.until(() => (selectedRow(app) ?? '').includes(':2000'), 'the second row selected');
@@ -164,7 +186,7 @@ describe('sorting', () => {
   it('s cycles the sort column and S reverses it', async () => {
     const fed = makeStore([t0()]);
     const all = connectionRows(fed.store.getView()!, T);
-    const app = await renderApp(fed, { columns: 120, rows: 30 });
+    const app = await renderApp(fed, { columns: 120, rows: 30, initial: { pane: 'connections' } });
     const firstRow = () => app.frame().split('\n')[2] ?? '';
     const byProto = sortConnections(all, 'proto', false)[0]!;
     expect(firstRow()).toMatch(rowText(byProto));
@@ -190,13 +212,13 @@ describe('sorting', () => {
 describe('pause', () => {
   it('Space and p freeze the view while samples arrive, then jump to the latest', async () => {
     const fed = makeStore([t0()]);
-    const app = await renderApp(fed, { columns: 120, rows: 30 });
+    const app = await renderApp(fed, { columns: 120, rows: 30, initial: { pane: 'connections' } });
     expect(app.frame()).toContain('ESTAB 4000');
     await app.press(' ');
     await app.until((f) => f.includes('PAUSED'), 'PAUSED');
     fed.push(t1());
     // Any key re-renders from what the store shows: still the t0 sample, nothing gone.
-    await app.press('2');
+    await app.press('3');
     const frozen = await app.until((f) => HEADERS.listeners.test(f), 'the Listeners pane');
     expect(frozen).toContain('PAUSED');
     expect(frozen).toContain('ESTAB 4000');
@@ -236,7 +258,11 @@ describe('display toggles', () => {
   });
 
   it('W shows every column, cut at the terminal edge instead of dropped', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 80, rows: 24 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 80,
+      rows: 24,
+      initial: { pane: 'connections' },
+    });
     const header = () => app.frame().split('\n')[1] ?? '';
     expect(header()).not.toContain('Send-Q');
     await app.press('W');
@@ -248,18 +274,19 @@ describe('display toggles', () => {
 
   it('x adds unix sockets to Connections and Listeners', async () => {
     const app = await renderApp(makeStore([t0()]), {
-      columns: 120,
+      columns: 140,
       rows: 30,
       initial: { pane: 'listeners' },
     });
-    expect(app.frame()).not.toContain('unix/');
+    expect(app.frame()).not.toContain('u_str');
     await app.press('x');
     await app.until((f) => f.includes('39/39'), 'the unix listeners');
     await app.press('/', ...'proto:unix', KEY.enter);
     const unixOnly = await app.until((f) => f.includes('filter: proto:unix'), 'only unix listeners');
     expect(unixOnly).toContain('/tmp/netwatch path with spaces.sock');
-    expect(unixOnly).toMatch(/unix\/s\S*\s+\/tmp\/netwatch-loadgen-\w+\/s0\.sock\s+\d+\/node/);
-    await app.press('1');
+    // ss's names for unix socket types: u_str, u_dgr, u_seq.
+    expect(unixOnly).toMatch(/u_str\s+\/tmp\/netwatch-loadgen-\w+\/s0\.sock\s+-\s+\d+\/node/);
+    await app.press('2');
     await app.until((f) => !f.includes('filter: proto:unix') && HEADERS.connections.test(f), 'Connections');
     expect(app.frame()).toContain('4060/4060');
     await app.press('x');
@@ -268,7 +295,8 @@ describe('display toggles', () => {
 
   it('z hides zero counters and c shows only changed ones (Stats)', async () => {
     const fed = makeStore([t0(), t1()]);
-    const app = await renderApp(fed, { columns: 120, rows: 30, initial: { pane: 'stats' } });
+    // Wide enough for the Delta column (at 120 it gives way to Last climb).
+    const app = await renderApp(fed, { columns: 150, rows: 30, initial: { pane: 'stats' } });
     const count = () => /(\d+)\/(\d+)/.exec(app.frame().split('\n').at(-2) ?? '');
     const total = Number(count()![2]);
     expect(Number(count()![1])).toBe(total);
@@ -299,17 +327,21 @@ describe('display toggles', () => {
       rows: 30,
       initial: { pane: 'interfaces' },
     });
-    expect(app.frame()).toMatch(/^ lo\s+[\d.]+ (B|KiB|MiB)\/s/m);
+    expect(app.frame()).toMatch(/^ lo\s+unknown\s+[\d.]+ (B|KiB|MiB)\/s/m);
     await app.press('b');
-    await app.until((f) => /^ lo\s+[\d.]+ (bit|kbit|Mbit)\/s/m.test(f), 'bits per second');
+    await app.until((f) => /^ lo\s+unknown\s+[\d.]+ (bit|kbit|Mbit)\/s/m.test(f), 'bits per second');
     await app.press('b');
-    await app.until((f) => /^ lo\s+[\d.]+ (B|KiB|MiB)\/s/m.test(f), 'bytes per second again');
+    await app.until((f) => /^ lo\s+unknown\s+[\d.]+ (B|KiB|MiB)\/s/m.test(f), 'bytes per second again');
   });
 });
 
 describe('the filter line', () => {
   it('/port:38151 shows only those rows and N/M; Enter applies, Esc clears', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 120, rows: 30 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 120,
+      rows: 30,
+      initial: { pane: 'connections' },
+    });
     await app.press('/');
     await app.until((f) => f.includes('/█'), 'the open filter line');
     await app.press(...'port:38151');
@@ -335,7 +367,11 @@ describe('the filter line', () => {
   });
 
   it('an invalid term shows the error inline and keeps the last good filter', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 120, rows: 30 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 120,
+      rows: 30,
+      initial: { pane: 'connections' },
+    });
     await app.press('/', ...'port:38151', KEY.enter);
     await app.until((f) => f.includes('filter: port:38151'), 'the good filter');
     await app.press('/');
@@ -360,7 +396,11 @@ describe('the filter line', () => {
   });
 
   it('!state:est hides established connections', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 120, rows: 50 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 120,
+      rows: 50,
+      initial: { pane: 'connections' },
+    });
     await app.press('/', ...'!state:est', KEY.enter);
     const frame = await app.until((f) => f.includes('filter: !state:est  33/4034'), 'the negated filter');
     const rows = frame
@@ -374,11 +414,15 @@ describe('the filter line', () => {
   });
 
   it('each pane keeps its own filter', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 120, rows: 30 });
-    await app.press('/', ...'port:38151', KEY.enter, '2');
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 120,
+      rows: 30,
+      initial: { pane: 'connections' },
+    });
+    await app.press('/', ...'port:38151', KEY.enter, '3');
     const listeners = await app.until((f) => HEADERS.listeners.test(f), 'Listeners');
     expect(listeners).toContain('26/26');
-    await app.press('1');
+    await app.press('2');
     await app.until((f) => f.includes('filter: port:38151  801/4034'), 'the Connections filter kept');
   });
 });
@@ -393,12 +437,16 @@ describe('vanished listeners', () => {
     const gone = await app.until((f) => f.includes('gone'), 'the gone listeners');
     const goneRows = gone.split('\n').filter((l) => l.startsWith('-gone'));
     expect(goneRows.map((l) => l.replace(/\s+/g, ' ').trim())).toEqual([
-      `-gone ${when} tcp 127.0.0.1:42453 3752/node root 7023`,
-      `-gone ${when} tcp 127.0.0.1:46393 3752/node root 7025`,
-      `-gone ${when} tcp6 [::1]:39071 3752/node root 7024`,
-      `-gone ${when} udp 127.0.0.1:41282 3752/node root 11593`,
-      `-gone ${when} udp 127.0.0.1:55562 3752/node root 11591`,
-      `-gone ${when} udp6 [::1]:33039 3752/node root 11592`,
+      `-gone ${when} tcp 127.0.0.1:42453 - 3752/node root 7023`,
+      `-gone ${when} tcp 127.0.0.1:46393 - 3752/node root 7025`,
+      `-gone ${when} tcp6 [::1]:39071 - 3752/node root 7024`,
+      `-gone ${when} udp 127.0.0.1:41282 - 3752/node root 11593`,
+      `-gone ${when} udp 127.0.0.1:55562 - 3752/node root 11591`,
+      `-gone ${when} udp6 [::1]:33039 - 3752/node root 11592`,
+      // Gone unix listeners are pinned with the rest, even while unix sockets are hidden.
+      `-gone ${when} u_str /tmp/netwatch-loadgen-Zf8Ut8/s0… - 3752/node root 11450`,
+      `-gone ${when} u_str /tmp/netwatch-loadgen-Zf8Ut8/s1… - 3752/node root 11451`,
+      `-gone ${when} u_str /tmp/netwatch-loadgen-Zf8Ut8/s2… - 3752/node root 11590`,
     ]);
     expect(gone.split('\n').at(-1)).toMatch(/^9 listeners gone \(a: ack\) │ vm/);
     expect(gone).toMatch(new RegExp(`\\+new ${when}\\s+tcp\\s+127\\.0\\.0\\.1:51675`));
@@ -410,7 +458,7 @@ describe('vanished listeners', () => {
     // Acknowledged means gone for good, also after the next sample.
     fed.push(t1());
     await app.press('x');
-    const later = await app.until((f) => f.includes('unix/'), 'the unix listeners');
+    const later = await app.until((f) => f.includes('u_str'), 'the unix listeners');
     expect(later).not.toContain('gone');
   });
 
@@ -447,7 +495,11 @@ describe('vanished listeners', () => {
 
 describe('details', () => {
   it('Enter shows the full cmdline, inode and TCP rto/cwnd/ssthresh; Esc closes', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 200, rows: 50 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 200,
+      rows: 50,
+      initial: { pane: 'connections' },
+    });
     await app.press('/', ...'sport:38151 state:est', KEY.enter);
     await app.until((f) => f.includes('filter: sport:38151 state:est  400/4034'), 'the filter');
     await app.press(KEY.enter);
@@ -469,7 +521,11 @@ describe('details', () => {
   });
 
   it('shows the selected row; Esc, j, Enter shows the next one', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 200, rows: 50 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 200,
+      rows: 50,
+      initial: { pane: 'connections' },
+    });
     await app.press('/', ...'port:38151', KEY.enter, KEY.enter);
     await app.until((f) => f.includes('State      LISTEN'), 'the listener’s details');
     expect(app.frame()).toContain('TCP        rto 1000ms');
@@ -478,7 +534,11 @@ describe('details', () => {
   });
 
   it('at 20×8 ↓ and End scroll the details down to the owning process', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 20, rows: 8 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 20,
+      rows: 8,
+      initial: { pane: 'connections' },
+    });
     await app.press('/', ...'sport:38151 state:listen', KEY.enter, KEY.enter);
     const top = await app.until((f) => f.includes('Protocol   tcp'), 'the top of the details');
     expect(top).not.toContain('pid 3753');
@@ -494,7 +554,11 @@ describe('details', () => {
 
 describe('help', () => {
   it('? lists every key of the keymap; Esc closes it', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 200, rows: 50 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 200,
+      rows: 50,
+      initial: { pane: 'connections' },
+    });
     await app.press('?');
     const help = await app.until((f) => f.includes('netwatch keys'), 'the help');
     for (const binding of KEYMAP) {
@@ -507,7 +571,11 @@ describe('help', () => {
 
 describe('overlays taller than the terminal', () => {
   it('at 80×24 the help scrolls with ↓ PgDn End Home, so every key can be read', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 80, rows: 24 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 80,
+      rows: 24,
+      initial: { pane: 'connections' },
+    });
     await app.press('?');
     const seen = new Set<string>();
     const collect = (f: string) => {
@@ -535,7 +603,11 @@ describe('overlays taller than the terminal', () => {
   });
 
   it('at 80×24 the details wrap the command line instead of cutting it', async () => {
-    const app = await renderApp(makeStore([t0()]), { columns: 80, rows: 24 });
+    const app = await renderApp(makeStore([t0()]), {
+      columns: 80,
+      rows: 24,
+      initial: { pane: 'connections' },
+    });
     await app.press('/', ...'sport:38151 state:listen', KEY.enter, KEY.enter);
     const details = await app.until((f) => f.includes('Processes (1)'), 'the details');
     const text = details.split('\n').join('');
@@ -550,21 +622,26 @@ describe('overlays taller than the terminal', () => {
 describe('quit', () => {
   it('q calls onQuit', async () => {
     const onQuit = vi.fn();
-    const app = await renderApp(makeStore([t0()]), { onQuit });
+    const app = await renderApp(makeStore([t0()]), { onQuit, initial: { pane: 'connections' } });
     await app.press('q');
     await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1), { timeout: 2000, interval: 2 });
   });
 
   it('Ctrl-C calls onQuit', async () => {
     const onQuit = vi.fn();
-    const app = await renderApp(makeStore([t0()]), { onQuit });
+    const app = await renderApp(makeStore([t0()]), { onQuit, initial: { pane: 'connections' } });
     await app.press(KEY.ctrlC);
     await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1), { timeout: 2000, interval: 2 });
   });
 
   it('q types a q in the filter line; Ctrl-C quits from there', async () => {
     const onQuit = vi.fn();
-    const app = await renderApp(makeStore([t0()]), { onQuit, columns: 120, rows: 30 });
+    const app = await renderApp(makeStore([t0()]), {
+      onQuit,
+      columns: 120,
+      rows: 30,
+      initial: { pane: 'connections' },
+    });
     await app.press('/', 'q');
     const typed = await app.until((f) => f.includes('/q█'), 'the q typed');
     // No row has a q in it.

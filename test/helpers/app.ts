@@ -142,6 +142,8 @@ export async function renderApp(fed: FedStore, opts: AppOptions = {}): Promise<A
       names: props.names ?? new NameResolver(new HostReader(fixture('live-t0'))),
       intervalMs: props.intervalMs ?? 1000,
       noColor: props.noColor ?? false,
+      styled: props.styled,
+      root: props.root,
       initial: props.initial,
       onQuit: props.onQuit,
     }),

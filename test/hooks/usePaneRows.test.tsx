@@ -51,13 +51,15 @@ describe('usePaneRows', () => {
     const rows = connectionRows(view, T, names);
     expect(rows.length).toBeGreaterThan(4000);
 
-    const closed = render(<Probe view={view} ui={initialUiState()} names={names} />);
+    const closed = render(<Probe view={view} ui={initialUiState({ pane: 'connections' })} names={names} />);
     await new Promise((r) => setTimeout(r, 50));
     expect(closed.lastFrame()).toBe(String(rows.length));
     expect(rows.filter(warm).length).toBe(0);
     closed.unmount();
 
-    render(<Probe view={view} ui={{ ...initialUiState(), editing: '' }} names={names} />);
+    render(
+      <Probe view={view} ui={{ ...initialUiState({ pane: 'connections' }), editing: '' }} names={names} />,
+    );
     for (let i = 0; i < 200 && !rows.every(warm); i++) await new Promise((r) => setImmediate(r));
     expect(rows.every(warm)).toBe(true);
   });

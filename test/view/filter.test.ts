@@ -88,6 +88,7 @@ const ROWS = {
     state: 'UNCONN',
     pids: [4242],
     commands: ['python3'],
+    cmdlines: ['python3 /opt/tools/bulk.py -r 4M'],
     users: ['root'],
     text: ['raw', '0.0.0.0:1', 'UNCONN'],
   },
@@ -181,7 +182,12 @@ describe('parseFilter matching', () => {
     ['proto udplite', 'proto:udplite', ['lite']],
     ['proto case-insensitive both ways', 'proto:Raw', ['raw']],
     ['proto unix exact', 'proto:unix', ['dbus']],
-    ['proto is not a prefix', 'proto:un', []],
+    ['a comma is "or": port', 'port:443,5432', ['curl', 'pg']],
+    ['a comma is "or": state', 'state:est,tw', ['curl', 'pg', 'tw']],
+    ['a comma is "or": proto', 'proto:udp,unix', ['dhcp', 'dbus']],
+    ['a negated list is "none of"', 'proto:tcp !state:est,tw', ['nginx', 'synrecv']],
+    ['cmd: matches the full command line', 'cmd:bulk.py', ['raw']],
+    ['cmd: matches the short name too', 'cmd:python', ['raw']],
     // cmd / user
     ['cmd substring', 'cmd:gin', ['nginx']],
     ['cmd case-insensitive', 'cmd:WORKER', ['nginx']],
@@ -300,6 +306,21 @@ describe('parseFilter errors', () => {
     ['double bang', '!!listen', 'one "!" per term', 0],
     ['negated bad term reports the bang position', 'a !port:x', 'bad port "x"', 2],
     ['first error wins', 'port:x pid:y', 'bad port "x"', 0],
+    ['proto is not a prefix', 'proto:un', 'unknown protocol "un" (tcp, udp, udplite, raw, unix, …)', 0],
+    [
+      'unknown protocol',
+      'port:80 proto:sctp',
+      'unknown protocol "sctp" (tcp, udp, udplite, raw, unix, …)',
+      8,
+    ],
+    [
+      'unknown state',
+      'state:bogus',
+      'unknown state "bogus" (est, listen, tw, syn, close-wait, unconn, …)',
+      0,
+    ],
+    ['a bad alternative', 'port:80,8o', 'bad port "8o"', 0],
+    ['an empty alternative', 'state:est,', 'empty alternative in "est,"', 0],
   ])('%s: %s', (_name, source, error, position) => {
     expect(parseFilter(source)).toEqual({ ok: false, error, position });
   });

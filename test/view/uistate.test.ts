@@ -7,24 +7,27 @@ import {
   type KeyContext,
   type KeyPress,
   keyToAction,
+  PANE_COLUMNS,
   PANES,
   reduce,
   SORT_KEYS,
+  sortArrow,
   type UiState,
 } from '../../src/view/uistate.js';
 
 const CTX: KeyContext = { total: 100, page: 10 };
 
 describe('reduce', () => {
-  const s0 = initialUiState();
+  const s0 = initialUiState({ pane: 'connections' });
 
-  it('starts on Connections, nothing filtered, first sort key of each pane, all toggles off', () => {
-    expect(s0.pane).toBe('connections');
+  it('starts on the Overview, nothing filtered, first sort key of each pane, all toggles off', () => {
+    expect(initialUiState().pane).toBe('overview');
     expect(s0.editing).toBeUndefined();
     for (const p of PANES) {
       expect(s0.filters[p]).toBe('');
       expect(s0.selected[p]).toBe(0);
-      expect(s0.sort[p]).toEqual({ key: SORT_KEYS[p][0], reverse: false });
+      expect(s0.hOffset[p]).toBe(0);
+      expect(s0.sort[p]).toEqual({ key: SORT_KEYS[p][0] ?? '', reverse: false });
     }
     expect([s0.paused, s0.wide, s0.numeric, s0.showUnix, s0.hideZero, s0.changedOnly, s0.bits]).toEqual([
       false,
@@ -48,18 +51,23 @@ describe('reduce', () => {
     expect(s.details).toBe(false);
   });
 
-  it('nextPane and prevPane go round the five panes', () => {
+  it('nextPane and prevPane go round the six panes, and close help and details', () => {
     let s = s0;
     const seen: string[] = [];
     for (let i = 0; i < PANES.length; i++) {
       s = reduce(s, { type: 'nextPane' });
       seen.push(s.pane);
     }
-    expect(seen).toEqual(['listeners', 'routes', 'interfaces', 'stats', 'connections']);
-    expect(reduce(s0, { type: 'prevPane' }).pane).toBe('stats');
-    expect(reduce({ ...s0, pane: 'routes', details: true }, { type: 'prevPane' })).toMatchObject({
+    expect(seen).toEqual(['listeners', 'routes', 'interfaces', 'stats', 'overview', 'connections']);
+    expect(reduce(s0, { type: 'prevPane' }).pane).toBe('overview');
+    expect(reduce({ ...s0, pane: 'routes', details: true, help: true }, { type: 'prevPane' })).toMatchObject({
       pane: 'listeners',
       details: false,
+      help: false,
+    });
+    expect(reduce({ ...s0, help: true }, { type: 'pane', pane: 'stats' })).toMatchObject({
+      pane: 'stats',
+      help: false,
     });
   });
 
@@ -169,7 +177,7 @@ describe('reduce', () => {
   });
 
   it('sortNext cycles the pane’s sort keys and wraps; sortReverse flips the direction', () => {
-    for (const pane of PANES) {
+    for (const pane of PANES.filter((p) => SORT_KEYS[p].length > 0)) {
       let s: UiState = { ...s0, pane };
       const keys: string[] = [];
       for (let i = 0; i < SORT_KEYS[pane].length; i++) {
@@ -218,16 +226,19 @@ describe('reduce', () => {
 });
 
 describe('keyToAction outside the filter line', () => {
-  const s0 = initialUiState();
+  const s0 = initialUiState({ pane: 'connections' });
   const cases: Array<[name: string, press: KeyPress, action: Action | undefined]> = [
     ['q', { input: 'q' }, { type: 'quit' }],
     ['Ctrl-C', { input: 'c', ctrl: true }, { type: 'quit' }],
     ['?', { input: '?' }, { type: 'help' }],
-    ['1', { input: '1' }, { type: 'pane', pane: 'connections' }],
-    ['2', { input: '2' }, { type: 'pane', pane: 'listeners' }],
-    ['3', { input: '3' }, { type: 'pane', pane: 'routes' }],
-    ['4', { input: '4' }, { type: 'pane', pane: 'interfaces' }],
-    ['5', { input: '5' }, { type: 'pane', pane: 'stats' }],
+    ['1', { input: '1' }, { type: 'pane', pane: 'overview' }],
+    ['2', { input: '2' }, { type: 'pane', pane: 'connections' }],
+    ['3', { input: '3' }, { type: 'pane', pane: 'listeners' }],
+    ['4', { input: '4' }, { type: 'pane', pane: 'routes' }],
+    ['5', { input: '5' }, { type: 'pane', pane: 'interfaces' }],
+    ['6', { input: '6' }, { type: 'pane', pane: 'stats' }],
+    ['→', { input: '', rightArrow: true }, { type: 'scrollColumns', delta: 1 }],
+    ['←', { input: '', leftArrow: true }, { type: 'scrollColumns', delta: -1 }],
     ['Tab', { input: '', tab: true }, { type: 'nextPane' }],
     ['Shift-Tab', { input: '', tab: true, shift: true }, { type: 'prevPane' }],
     ['/', { input: '/' }, { type: 'filterOpen' }],
@@ -297,7 +308,16 @@ describe('keyToAction in the filter line', () => {
     ['Ctrl-C still quits', { input: 'c', ctrl: true }, { type: 'quit' }],
     ['Tab is ignored', { input: '', tab: true }, undefined],
     ['↓ is ignored', { input: '', downArrow: true }, undefined],
-    ['Ctrl-A is ignored', { input: 'a', ctrl: true }, undefined],
+    ['← moves the cursor', { input: '', leftArrow: true }, { type: 'filterCursor', to: -1 }],
+    ['→ moves the cursor', { input: '', rightArrow: true }, { type: 'filterCursor', to: 1 }],
+    ['Home goes to the start', { input: '', home: true }, { type: 'filterCursor', to: 'home' }],
+    ['End goes to the end', { input: '', end: true }, { type: 'filterCursor', to: 'end' }],
+    ['Ctrl-A goes to the start', { input: 'a', ctrl: true }, { type: 'filterCursor', to: 'home' }],
+    ['Ctrl-E goes to the end', { input: 'e', ctrl: true }, { type: 'filterCursor', to: 'end' }],
+    ['Ctrl-U kills to the start', { input: 'u', ctrl: true }, { type: 'filterKill', what: 'line' }],
+    ['Ctrl-W kills a word', { input: 'w', ctrl: true }, { type: 'filterKill', what: 'word' }],
+    ['Ctrl-D deletes under the cursor', { input: 'd', ctrl: true }, { type: 'filterDelete' }],
+    ['Ctrl-Q is ignored', { input: 'q', ctrl: true }, undefined],
   ] as Array<[string, KeyPress, Action | undefined]>)('%s', (_name, press, action) => {
     expect(keyToAction(press, editing, CTX)).toEqual(action);
   });
@@ -320,5 +340,83 @@ describe('actionsFor (keys that arrive in one read)', () => {
 
   it('a single key maps as keyToAction does', () => {
     expect(actionsFor({ input: 'q' }, initialUiState(), CTX)).toEqual([{ type: 'quit' }]);
+  });
+});
+
+describe('editing the filter line', () => {
+  /** The line after typing `text` then the presses, as "text|cursor". */
+  function edit(text: string, ...presses: KeyPress[]): string {
+    let s = reduce(initialUiState({ pane: 'connections' }), { type: 'filterOpen' });
+    for (const a of actionsFor({ input: text }, s, CTX)) s = reduce(s, a);
+    for (const p of presses) for (const a of actionsFor(p, s, CTX)) s = reduce(s, a);
+    const line = s.editing ?? '';
+    return `${line.slice(0, s.cursor)}|${line.slice(s.cursor)}`;
+  }
+  const left: KeyPress = { input: '', leftArrow: true };
+  const right: KeyPress = { input: '', rightArrow: true };
+  const bs: KeyPress = { input: '', backspace: true };
+  const ctrl = (c: string): KeyPress => ({ input: c, ctrl: true });
+
+  it.each([
+    ['typing appends', edit('port:80'), 'port:80|'],
+    ['← ← then typing inserts', edit('port:80', left, left, { input: '4' }), 'port:4|80'],
+    ['Backspace in the middle', edit('port:80', left, bs), 'port:|0'],
+    ['Backspace at the start does nothing', edit('ab', ctrl('a'), bs), '|ab'],
+    ['→ stops at the end', edit('ab', right, right), 'ab|'],
+    ['Home and End', edit('ab', { input: '', home: true }), '|ab'],
+    ['Ctrl-E', edit('ab', ctrl('a'), ctrl('e')), 'ab|'],
+    ['Ctrl-U kills before the cursor', edit('port:80 state:est', left, left, left, ctrl('u')), '|est'],
+    ['Ctrl-W kills the word before', edit('port:80 state:est', ctrl('w')), 'port:80 |'],
+    ['Ctrl-W eats the blanks first', edit('port:80   ', ctrl('w')), '|'],
+    ['Ctrl-D deletes under the cursor', edit('abc', ctrl('a'), ctrl('d')), '|bc'],
+    ['a surrogate pair is one step', edit('a😀', left, bs), '|😀'],
+  ])('%s', (_name, got, expected) => {
+    expect(got).toBe(expected);
+  });
+});
+
+describe('Esc and the next key in one read', () => {
+  it('is Esc, then the key: the filter clears and the key still acts', () => {
+    const s = initialUiState({
+      pane: 'connections',
+      filters: { ...initialUiState().filters, connections: 'port:80' },
+    });
+    // Ink reports "\x1bq" as meta + q.
+    const actions = actionsFor({ input: 'q', meta: true }, s, CTX);
+    expect(actions).toEqual([{ type: 'filterCancel' }, { type: 'quit' }]);
+    const help = actionsFor({ input: '3', meta: true }, { ...s, help: true }, CTX);
+    expect(help).toEqual([{ type: 'closeOverlay' }, { type: 'pane', pane: 'listeners' }]);
+  });
+});
+
+describe('sort notices', () => {
+  it('s says what it sorted by, with the direction; the next key clears it', () => {
+    const s = reduce(initialUiState({ pane: 'connections' }), { type: 'sortNext' });
+    expect(s.notice).toBe('sorted by Local Address ▲');
+    const q = reduce(
+      { ...s, sort: { ...s.sort, connections: { key: 'sendQ', reverse: false } } },
+      { type: 'sortReverse' },
+    );
+    expect(q.notice).toBe('sorted by Send-Q ▲');
+    const next = actionsFor({ input: 'j' }, s, CTX);
+    expect(next[0]).toEqual({ type: 'notice', text: undefined });
+  });
+
+  it('▲ runs from the smallest, ▼ from the largest; queues and rates start with the largest', () => {
+    expect(sortArrow('local', false)).toBe('▲');
+    expect(sortArrow('local', true)).toBe('▼');
+    expect(sortArrow('recvQ', false)).toBe('▼');
+    expect(sortArrow('rate', true)).toBe('▲');
+  });
+});
+
+describe('horizontal scroll', () => {
+  it('moves a column at a time, never before the first or past the last column', () => {
+    let s = initialUiState({ pane: 'connections' });
+    for (let i = 0; i < 40; i++) s = reduce(s, { type: 'scrollColumns', delta: 1 });
+    expect(s.hOffset.connections).toBe(PANE_COLUMNS.connections - 1);
+    expect(s.hOffset.listeners).toBe(0);
+    for (let i = 0; i < 50; i++) s = reduce(s, { type: 'scrollColumns', delta: -1 });
+    expect(s.hOffset.connections).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { listenerKey } from '../../src/model/diff.js';
 import type { LiveView } from '../../src/model/livestore.js';
 import type { Snapshot, Socket } from '../../src/model/types.js';
 import { parseFilter } from '../../src/view/filter.js';
@@ -91,8 +92,8 @@ describe('connectionRows', () => {
     const rows = connectionRows(view, { ...T, showUnix: true });
     expect(rows.map((r) => [r.proto, r.local, r.state])).toEqual([
       ['tcp', '10.0.0.2:22', 'ESTABLISHED'],
-      ['unix/stream', '/run/a b.sock', 'CONNECTED'],
-      ['unix/stream', '*', 'CONNECTED'],
+      ['u_str', '/run/a b.sock', 'CONNECTED'],
+      ['u_str', '*', 'CONNECTED'],
     ]);
   });
 
@@ -172,28 +173,48 @@ describe('listenerRows', () => {
       ['tcp6', '[fd00::1]:22', 'new', WALL_BASE + 1000, '7/sshd'],
       ['udp', '127.0.0.1:53', 'gone', WALL_BASE + 1000, '50/dnsmasq'],
       // A vanished listener is an alert: shown even while unix sockets are hidden.
-      ['unix/stream', '/run/app.sock', 'gone', WALL_BASE + 1000, '-'],
+      ['u_str', '/run/app.sock', 'gone', WALL_BASE + 1000, '-'],
     ]);
   });
 
   it('shows present unix listeners only with showUnix, gone ones always', () => {
-    const hidden = listenerRows(view(), T).filter((r) => r.proto.startsWith('unix'));
+    const hidden = listenerRows(view(), T).filter((r) => r.proto.startsWith('u_'));
     expect(hidden.map((r) => [r.local, r.status])).toEqual([['/run/app.sock', 'gone']]);
     const rows = listenerRows(view(), { ...T, showUnix: true });
-    expect(rows.filter((r) => r.proto === 'unix/stream').map((r) => [r.local, r.status])).toEqual([
+    expect(rows.filter((r) => r.proto === 'u_str').map((r) => [r.local, r.status])).toEqual([
       ['/run/app.sock', 'gone'],
     ]);
   });
 
   it.each([
-    ['proto', ['0.0.0.0:80', '127.0.0.1:631', '[fd00::1]:22', '127.0.0.1:53']],
-    ['local', ['0.0.0.0:80', '127.0.0.1:53', '127.0.0.1:631', '[fd00::1]:22']],
-    ['pid', ['[fd00::1]:22', '0.0.0.0:80', '127.0.0.1:53', '127.0.0.1:631']],
-    ['status', ['127.0.0.1:53', '[fd00::1]:22', '0.0.0.0:80', '127.0.0.1:631']],
+    ['proto', ['0.0.0.0:80', '127.0.0.1:631', '[fd00::1]:22']],
+    ['local', ['0.0.0.0:80', '127.0.0.1:631', '[fd00::1]:22']],
+    ['pid', ['[fd00::1]:22', '0.0.0.0:80', '127.0.0.1:631']],
+    ['status', ['[fd00::1]:22', '0.0.0.0:80', '127.0.0.1:631']],
   ])('sorts by %s', (key, expected) => {
-    const rows = listenerRows(view(), T).filter((r) => !r.proto.startsWith('unix'));
+    const rows = listenerRows(view(), T).filter((r) => r.status !== 'gone');
     expect(sortListeners(rows, key, false).map((r) => r.local)).toEqual(expected);
     expect(sortListeners(rows, key, true).map((r) => r.local)).toEqual([...expected].reverse());
+  });
+
+  it('pins gone, then restarted listeners above any sort until acknowledged', () => {
+    const restartedView = {
+      ...view(),
+      restarted: new Map([
+        [listenerKey(L3), { key: listenerKey(L3), at: WALL_BASE + 1000, beforePids: [1], afterPids: [2] }],
+      ]),
+    };
+    const rows = listenerRows(restartedView, T);
+    for (const reverse of [false, true])
+      for (const key of ['proto', 'local', 'pid', 'queue'])
+        expect(
+          sortListeners(rows, key, reverse)
+            .map((r) => r.status)
+            .slice(0, 3),
+        ).toEqual(['gone', 'gone', 'restarted']);
+    const restarted = rows.find((r) => r.status === 'restarted')!;
+    expect(restarted.local).toBe('127.0.0.1:631');
+    expect(restarted.restart).toMatchObject({ beforePids: [1], afterPids: [2] });
   });
 });
 
@@ -233,10 +254,10 @@ describe('routeRows', () => {
     const rows = routeRows(fed.store.getView()!, T);
     expect(rows.map((r) => [r.destination, r.gateway, r.flags, r.iface, r.mark])).toEqual([
       ['default', '192.0.2.1', 'UG', 'eth0', ' '],
-      ['10.8.0.0', '0.0.0.0', 'U', 'tun0', '+'],
-      ['192.0.2.0', '0.0.0.0', 'U', 'eth0', '-'],
+      ['10.8.0.0/16', '0.0.0.0', 'U', 'tun0', '+'],
+      ['192.0.2.0/24', '0.0.0.0', 'U', 'eth0', '-'],
     ]);
-    expect(routeRows(fed.store.getView()!, { ...T, numeric: true })[0]!.destination).toBe('0.0.0.0');
+    expect(routeRows(fed.store.getView()!, { ...T, numeric: true })[0]!.destination).toBe('0.0.0.0/0');
   });
 
   it('escapes names from etc/hosts (a container’s root can hold any bytes)', () => {
@@ -341,11 +362,12 @@ describe('counterRows', () => {
     ]);
   });
 
+  // RetransSegs climbed in this sample: a trouble counter that climbed in the last minute is pinned first.
   it.each([
-    ['group', ['InReceives', 'OutRequests', 'InDiscards', 'CurrEstab', 'RetransSegs', 'ActiveOpens']],
-    ['name', ['ActiveOpens', 'CurrEstab', 'InDiscards', 'InReceives', 'OutRequests', 'RetransSegs']],
-    ['value', ['InReceives', 'OutRequests', 'CurrEstab', 'RetransSegs', 'ActiveOpens', 'InDiscards']],
-    ['rate', ['InReceives', 'RetransSegs', 'OutRequests', 'InDiscards', 'CurrEstab', 'ActiveOpens']],
+    ['group', ['RetransSegs', 'InReceives', 'OutRequests', 'InDiscards', 'CurrEstab', 'ActiveOpens']],
+    ['name', ['RetransSegs', 'ActiveOpens', 'CurrEstab', 'InDiscards', 'InReceives', 'OutRequests']],
+    ['value', ['RetransSegs', 'InReceives', 'OutRequests', 'CurrEstab', 'ActiveOpens', 'InDiscards']],
+    ['rate', ['RetransSegs', 'InReceives', 'OutRequests', 'InDiscards', 'CurrEstab', 'ActiveOpens']],
   ])('sorts by %s', (key, expected) => {
     const rows = counterRows(view(), T);
     expect(sortCounters(rows, key, false).map((r) => r.name)).toEqual(expected);
