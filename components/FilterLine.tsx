@@ -6,6 +6,8 @@ export interface FilterLineProps {
   editing: string | undefined;
   /** Cursor offset in `editing`. */
   cursor?: number;
+  /** The pane has no rows to filter (the Overview): show the pane keys instead of a count. */
+  noRows?: boolean;
   /** The filter applied to the pane in view. */
   applied: string;
   /** Parse error of the text being typed (or of the applied filter), shown inline. */
@@ -27,6 +29,7 @@ export function FilterLine({
   total,
   width,
   noColor,
+  noRows = false,
 }: FilterLineProps) {
   const count = `${shown}/${total}`;
   if (editing !== undefined) {
@@ -60,9 +63,12 @@ export function FilterLine({
       </Text>
     );
   }
+  const hint = noRows
+    ? '? help  2-6 tables  Tab next  a ack  q quit'
+    : `${count}  ? help  / filter  Enter details  q quit`;
   return (
     <Text wrap="truncate-end" dimColor={!noColor}>
-      {truncate(`${count}  ? help  / filter  Enter details  q quit`, width)}
+      {truncate(hint, width)}
     </Text>
   );
 }

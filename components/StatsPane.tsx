@@ -25,7 +25,8 @@ const COLUMNS: Column<CounterRow>[] = [
     get: (r) => formatCount(r.value),
     align: 'right',
     width: 20,
-    min: 12,
+    // 14 digits is 99 TB of IpExt InOctets; only the 20-digit extremes are cut below 60 columns.
+    min: 14,
     sortKey: 'value',
   },
   {

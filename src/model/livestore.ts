@@ -654,9 +654,12 @@ function isLoopback(snapshot: Snapshot, name: string): boolean {
   return i?.flags !== undefined && (i.flags & 0x8) !== 0;
 }
 
+/** "up", "down (admin)", "no carrier (lowerlayerdown)": how a link is, in words. */
 function stateText(i: Interface): string {
-  const admin = i.flags === undefined ? '' : (i.flags & 1) !== 0 ? 'UP' : 'DOWN';
-  return [admin, i.operstate].filter(Boolean).join(' ') || 'unknown';
+  if (i.flags !== undefined && (i.flags & 1) === 0) return 'down (admin)';
+  const oper = i.operstate ?? 'unknown';
+  if (oper === 'up' || oper === 'unknown') return 'up';
+  return `no carrier (${oper})`;
 }
 
 function routeName(r: Route): string {

@@ -6,10 +6,8 @@ import { type InterfaceChange, type LiveView, MARK_MS, seriesKey } from '../mode
 import type { Interface } from '../model/types.js';
 import { netstatIfaceFlags } from '../proc/sysnet.js';
 import { escapeControl } from './escape.js';
+import { historySamples } from './overview.js';
 import { type Comparator, type Mark, type RowBase, sorted } from './rows.js';
-
-/** Samples of rate history each row carries: two minutes at the default interval. */
-export const IFACE_HISTORY = 120;
 
 export interface RateHistory {
   readonly rx: readonly (number | undefined)[];
@@ -62,6 +60,7 @@ function sumRates(
 
 export function interfaceRows(view: LiveView): InterfaceRow[] {
   const now = view.snapshot.wallMs;
+  const samples = historySamples(view);
   const row = (i: Interface, deleted: boolean): InterfaceRow => {
     const key = interfaceKey(i);
     const d = deleted ? undefined : view.diff?.interfaces.get(key);
@@ -92,8 +91,8 @@ export function interfaceRows(view: LiveView): InterfaceRow[] {
       errorsRate: sumRates(d?.counters, ['rxErrs', 'txErrs']),
       dropsRate: sumRates(d?.counters, ['rxDrop', 'txDrop']),
       history: {
-        rx: view.series(seriesKey.iface(key, 'rx'), IFACE_HISTORY),
-        tx: view.series(seriesKey.iface(key, 'tx'), IFACE_HISTORY),
+        rx: view.series(seriesKey.iface(key, 'rx'), samples),
+        tx: view.series(seriesKey.iface(key, 'tx'), samples),
       },
       mark: deleted ? '-' : change ? MARKS[change.change] : ' ',
       change: deleted ? { change: 'deleted', at: change?.at ?? now } : change,

@@ -12,10 +12,19 @@ import {
   type LiveView,
   seriesKey,
 } from '../model/livestore.js';
-import { bucketMax } from '../model/series.js';
+import { bucketMax, SERIES_CAPACITY } from '../model/series.js';
 
-/** Samples of history behind each Overview sparkline: two minutes at the default interval. */
-export const OVERVIEW_HISTORY = 120;
+/** How long a sparkline looks back. */
+export const HISTORY_MS = 120_000;
+
+/**
+ * Samples that make HISTORY_MS at this view's interval (120 at 1 s, 240 at 0.5 s), within what the rings
+ * keep. Before the second sample the interval is unknown and one second is assumed.
+ */
+export function historySamples(view: LiveView): number {
+  const interval = view.diff?.elapsedMs ?? 1000;
+  return Math.max(30, Math.min(SERIES_CAPACITY, Math.round(HISTORY_MS / Math.max(50, interval))));
+}
 
 /** One trouble figure: one or more kernel counters summed (v4 + v6, in + out). */
 interface TroubleSpec {
@@ -51,7 +60,7 @@ export interface TroubleLine {
   readonly rate: number | undefined;
   /** The kernel's total (summed); undefined where no counter exists on this kernel. */
   readonly total: bigint | undefined;
-  /** Rates of the last OVERVIEW_HISTORY samples, oldest first. */
+  /** Rates over the last HISTORY_MS (historySamples), oldest first. */
   readonly history: readonly (number | undefined)[];
   /** The newest climb of any counter summed. */
   readonly lastClimb: Climb | undefined;
@@ -148,7 +157,7 @@ function sumSeries(
   return out;
 }
 
-function troubleLine(view: LiveView, spec: TroubleSpec): TroubleLine {
+function troubleLine(view: LiveView, spec: TroubleSpec, samples: number): TroubleLine {
   const now = view.snapshot.wallMs;
   const key = spec.counters[0]!;
   let total: bigint | undefined;
@@ -158,7 +167,7 @@ function troubleLine(view: LiveView, spec: TroubleSpec): TroubleLine {
   const ifaces = key === INTERFACE_ERRORS || key === INTERFACE_DROPS;
   for (const k of spec.counters) {
     const dot = k.indexOf('.');
-    series.push(view.series(seriesKey.counter(k.slice(0, dot), k.slice(dot + 1)), OVERVIEW_HISTORY));
+    series.push(view.series(seriesKey.counter(k.slice(0, dot), k.slice(dot + 1)), samples));
     const climb = view.counters.get(k)?.climbs.at(-1);
     if (climb && (!lastClimb || climb.at > lastClimb.at)) lastClimb = climb;
     if (ifaces) continue;
@@ -178,7 +187,7 @@ function troubleLine(view: LiveView, spec: TroubleSpec): TroubleLine {
     key,
     rate,
     total,
-    history: sumSeries(series, OVERVIEW_HISTORY),
+    history: sumSeries(series, samples),
     lastClimb,
     climbing: lastClimb !== undefined && now - lastClimb.at < CLIMB_WINDOW_MS,
   };
@@ -209,8 +218,9 @@ function rank(state: string): number {
 }
 
 export function overviewModel(view: LiveView): OverviewModel {
-  const rxHistory = view.series(seriesKey.total('rx'), OVERVIEW_HISTORY);
-  const txHistory = view.series(seriesKey.total('tx'), OVERVIEW_HISTORY);
+  const samples = historySamples(view);
+  const rxHistory = view.series(seriesKey.total('rx'), samples);
+  const txHistory = view.series(seriesKey.total('tx'), samples);
   const busiest = view.snapshot.interfaces
     .map((i) => {
       const d = view.diff?.interfaces.get(`${i.name}#${i.ifindex ?? '?'}`);
@@ -235,7 +245,7 @@ export function overviewModel(view: LiveView): OverviewModel {
     if (CHANGE_KINDS.has(e.kind)) changes.push(e);
   }
   return {
-    trouble: TROUBLE.map((spec) => troubleLine(view, spec)),
+    trouble: TROUBLE.map((spec) => troubleLine(view, spec, samples)),
     rx: { rate: rxHistory.at(-1), history: rxHistory },
     tx: { rate: txHistory.at(-1), history: txHistory },
     busiest,
@@ -286,6 +296,18 @@ const SHORT_STATES: Readonly<Record<string, string>> = {
   TIME_WAIT: 'TIME-WAIT',
   CLOSE_WAIT: 'CLOSE-WAIT',
   LAST_ACK: 'LAST-ACK',
+};
+
+const TINY_STATES: Readonly<Record<string, string>> = {
+  ESTABLISHED: 'ESTAB',
+  SYN_SENT: 'SYN-S',
+  SYN_RECV: 'SYN-R',
+  NEW_SYN_RECV: 'SYN-R',
+  FIN_WAIT1: 'FW1',
+  FIN_WAIT2: 'FW2',
+  TIME_WAIT: 'TW',
+  CLOSE_WAIT: 'CW',
+  LAST_ACK: 'LACK',
 };
 
 const EVENT_WORDS: Readonly<Record<string, string>> = {
@@ -344,12 +366,13 @@ export function overviewLines(
   const showClimb = w >= 36;
   const climbW = w >= 64 ? 16 : 8;
   const fixed = 1 + label + 1 + 8 + (showTotal ? 13 : 0) + (showClimb ? climbW + 1 : 0);
-  const sparkW = w - fixed - 1 >= 8 ? w - fixed - 1 : 0;
+  // Past 60 columns a sparkline only stretches two minutes thinner; the rest of the line stays blank.
+  const sparkW = w - fixed - 1 >= 8 ? Math.min(60, w - fixed - 1) : 0;
   const header = fitLine(
     'trouble-header',
     [
       {
-        text: ` ${pad('Trouble', label)} ${pad('now/s', 8, true)}${sparkW ? ` ${pad(`last ${historySpan(OVERVIEW_HISTORY)}`, sparkW)}` : ''}${showTotal ? ` ${pad('total', 12, true)}` : ''}${showClimb ? ` ${pad('last climb', climbW)}` : ''}`,
+        text: ` ${pad('Trouble', label)} ${pad('now/s', 8, true)}${sparkW ? ` ${pad(`last ${Math.round(HISTORY_MS / 60_000)} min`, sparkW)}` : ''}${showTotal ? ` ${pad('total', 12, true)}` : ''}${showClimb ? ` ${pad(climbW >= 16 ? 'last climb' : 'climbed', climbW)}` : ''}`,
         style: 'heading',
       },
     ],
@@ -408,12 +431,14 @@ export function overviewLines(
     w,
   );
   const s = m.sockets;
+  // ss's names where there is room, the status bar's abbreviations where there is not.
+  const names = w >= 100 ? SHORT_STATES : TINY_STATES;
   const stateText = s.tcp
     .filter(([state]) => state !== 'LISTEN')
-    .map(([state, n]) => `${SHORT_STATES[state] ?? state} ${n}`)
-    .join('  ');
+    .map(([state, n]) => `${names[state] ?? state} ${n}`)
+    .join(w >= 100 ? '  ' : ' ');
   const ct = m.conntrack
-    ? `   conntrack ${m.conntrack.count}/${m.conntrack.max} (${m.conntrack.max > 0 ? Math.round((m.conntrack.count / m.conntrack.max) * 100) : 0}%)`
+    ? `  conntrack ${m.conntrack.count}/${m.conntrack.max} (${m.conntrack.max > 0 ? Math.round((m.conntrack.count / m.conntrack.max) * 100) : 0}%)`
     : '';
   const ctHigh =
     m.conntrack !== undefined && m.conntrack.max > 0 && m.conntrack.count / m.conntrack.max >= 0.8;
@@ -422,7 +447,7 @@ export function overviewLines(
     [
       { text: ' Sockets  ', style: 'heading' },
       {
-        text: `${stateText || 'no TCP'}   listen ${s.listeners}  udp ${s.udp}  raw ${s.raw}  unix ${s.unix}`,
+        text: `${stateText || 'no TCP'}  listen ${s.listeners} udp ${s.udp} raw ${s.raw} unix ${s.unix}`,
         style: 'plain',
       },
       { text: ct, style: ctHigh ? 'alert' : 'plain' },
@@ -492,8 +517,4 @@ export function overviewLines(
     ...changeLines,
   ];
   return order.filter((l) => take.has(l));
-}
-
-function historySpan(samples: number): string {
-  return samples >= 120 ? `${Math.round(samples / 60)} min` : `${samples} samples`;
 }

@@ -154,7 +154,8 @@ export type Action =
   | { type: 'filterKill'; what: 'line' | 'word' }
   | { type: 'filterApply' }
   | { type: 'filterCancel' }
-  | { type: 'move'; delta: number; total: number; page: number }
+  /** `scroll`: PgUp/PgDn, which move the window by the same amount, so the first press shows a new page. */
+  | { type: 'move'; delta: number; total: number; page: number; scroll?: boolean }
   | { type: 'home' }
   | { type: 'end'; total: number; page: number }
   | { type: 'scrollTo'; scrollTop: number }
@@ -295,10 +296,13 @@ export function reduce(state: UiState, action: Action): UiState {
       }
       const max = Math.max(0, action.total - 1);
       const selected = clamp(state.selected[pane] + action.delta, 0, max);
+      const top = action.scroll
+        ? clamp(state.scrollTop[pane] + action.delta, 0, Math.max(0, action.total - action.page))
+        : state.scrollTop[pane];
       return {
         ...state,
         selected: setFor(state.selected, pane, selected),
-        scrollTop: setFor(state.scrollTop, pane, follow(selected, state.scrollTop[pane], action.page)),
+        scrollTop: setFor(state.scrollTop, pane, follow(selected, top, action.page)),
       };
     }
     case 'home':
@@ -568,8 +572,8 @@ export function keyToAction(k: KeyPress, state: UiState, ctx: KeyContext): Actio
   if (k.rightArrow) return { type: 'scrollColumns', delta: COLUMN_STEP };
   if (k.leftArrow) return { type: 'scrollColumns', delta: -COLUMN_STEP };
   if (k.tab && k.shift) return { type: 'prevPane' };
-  if (k.pageUp) return { type: 'move', delta: -Math.max(1, ctx.page), ...ctx };
-  if (k.pageDown) return { type: 'move', delta: Math.max(1, ctx.page), ...ctx };
+  if (k.pageUp) return { type: 'move', delta: -Math.max(1, ctx.page), ...ctx, scroll: true };
+  if (k.pageDown) return { type: 'move', delta: Math.max(1, ctx.page), ...ctx, scroll: true };
   for (const binding of KEYMAP) if (binding.match(k)) return binding.action(ctx, state);
   return undefined;
 }

@@ -392,3 +392,71 @@ describe('useTerminalSize with renderAt', () => {
     expect(frameLines(r.lastFrame())[0]).toBe('80x24');
   });
 });
+
+describe('<Table> sort arrow, sideways scroll, unstyled selection', () => {
+  const sortable = COLUMNS.map((c) => (c.key === 'state' ? { ...c, sortKey: 'state' } : c));
+
+  it('shows ▲/▼ after the sorted column header, replacing its last letter when the header fills the column', () => {
+    const up = renderAt(<Table {...props({ columns: sortable, sort: { key: 'state', arrow: '▲' } })} />, {
+      columns: 100,
+      rows: 10,
+    });
+    expect(frameLines(up.lastFrame())[0]).toMatch(/ STATE▲ /);
+    const narrow = [{ ...COLUMNS[0]!, sortKey: 'proto' }, ...COLUMNS.slice(1)];
+    const down = renderAt(<Table {...props({ columns: narrow, sort: { key: 'proto', arrow: '▼' } })} />, {
+      columns: 100,
+      rows: 10,
+    });
+    expect(frameLines(down.lastFrame())[0]).toMatch(/^ PROT▼ LOCAL/);
+  });
+
+  it('hOffset hides whole columns on the left and shows the rest at full width, marked ◀', () => {
+    const app = renderAt(<Table {...props({ width: 40, hOffset: 2 })} />, { columns: 40, rows: 10 });
+    const [head, first] = frameLines(app.lastFrame());
+    expect(head).toMatch(/^◀REMOTE\s+STATE/);
+    expect(first).toMatch(/^ 10\.0\.0\.0:443\s+TIME_WAIT/);
+    // Past the last column it stays on the last one.
+    const far = renderAt(<Table {...props({ width: 40, hOffset: 99 })} />, { columns: 40, rows: 10 });
+    expect(frameLines(far.lastFrame())[0]).toMatch(/^◀PROCESS/);
+  });
+
+  it('marks the selected row with > when the terminal draws no styles', () => {
+    const app = renderAt(<Table {...props({ selected: 1, plain: true })} />, { columns: 100, rows: 10 });
+    const lines = frameLines(app.lastFrame());
+    expect(lines[2]).toMatch(/^>tcp /);
+    expect(lines[1]).toMatch(/^ tcp6 /);
+  });
+});
+
+describe('<FilterLine> cursor', () => {
+  it('shows the cursor as a block at the end and as an inverse character in the middle', async () => {
+    const { FilterLine } = await import('../../components/FilterLine.js');
+    const common = { applied: '', error: undefined, shown: 3, total: 9, width: 40, noColor: false };
+    const end = renderAt(<FilterLine {...common} editing="port:80" cursor={7} />, { columns: 40, rows: 2 });
+    expect(plain(end.lastFrame() ?? '')).toMatch(/^\/port:80█ {2}3\/9/);
+    const mid = renderAt(<FilterLine {...common} editing="port:80" cursor={5} />, { columns: 40, rows: 2 });
+    expect(plain(mid.lastFrame() ?? '')).toMatch(/^\/port:80 {2}3\/9/);
+    expect(mid.lastFrame()).toContain('\u001B[7m8');
+  });
+
+  it('keeps the cursor in view on a narrow terminal', async () => {
+    const { FilterLine } = await import('../../components/FilterLine.js');
+    const text = 'port:8000-9000 state:established cmd:nginx';
+    const app = renderAt(
+      <FilterLine
+        editing={text}
+        cursor={text.length}
+        applied=""
+        error={undefined}
+        shown={1}
+        total={2}
+        width={20}
+        noColor={false}
+      />,
+      { columns: 20, rows: 2 },
+    );
+    const line = plain(app.lastFrame() ?? '');
+    expect(line).toContain('nginx█');
+    expect(displayWidth(line)).toBeLessThanOrEqual(20);
+  });
+});

@@ -1,13 +1,21 @@
 import { describe, expect, it, vi } from 'vitest';
 import { interfaceKey, listenerKey, socketKey } from '../../src/model/diff.js';
-import { CLOSED_TICKS, type GoneListener, LiveStore, MARK_MS, seriesKey } from '../../src/model/livestore.js';
+import {
+  CLIMB_WINDOW_MS,
+  CLOSED_TICKS,
+  type GoneListener,
+  INTERFACE_ERRORS,
+  LiveStore,
+  MARK_MS,
+  seriesKey,
+} from '../../src/model/livestore.js';
 import { SERIES_CAPACITY } from '../../src/model/series.js';
 import type { Snapshot, Socket } from '../../src/model/types.js';
 import { HostReader } from '../../src/sample/reader.js';
 import { Sampler } from '../../src/sample/sampler.js';
 import { fixedClock, fixtureSnapshot, makeStore, WALL_BASE } from '../helpers/app.js';
 import { fixture } from '../helpers/cli.js';
-import { dev, inet, proc, route, snapshot, unix } from '../helpers/snapshots.js';
+import { counters, dev, inet, proc, route, snapshot, unix } from '../helpers/snapshots.js';
 
 const WEB = inet('tcp', '0.0.0.0:80', '0.0.0.0:0', 'LISTEN', 100);
 const DNS = inet('udp', '127.0.0.1:53', '0.0.0.0:0', 'UNCONN', 101);
@@ -239,5 +247,136 @@ describe('LiveStore', () => {
     const sock = unix('/run/app.sock', 500);
     const { store } = makeStore([at(0, [sock]), at(1, [])]);
     expect(store.getView()!.gone.map((g) => g.key)).toEqual(['unix /run/app.sock']);
+  });
+});
+
+describe('LiveStore: restarts, marks and activity over time', () => {
+  const nginx = (pid: number) => [proc(pid, 'nginx')];
+
+  it('a listener replaced within one sample is restarted, with both pids and no downtime', () => {
+    const { store } = makeStore([
+      at(0, [WEB], { owners: new Map([[100, nginx(10)]]) }),
+      at(1, [{ ...WEB, inode: 300 }], { owners: new Map([[300, nginx(11)]]) }),
+    ]);
+    const view = store.getView()!;
+    expect([...view.restarted.values()]).toEqual([
+      { key: listenerKey(WEB), at: WALL_BASE + 1000, beforePids: [10], afterPids: [11] },
+    ]);
+    expect(view.gone).toEqual([]);
+    expect(view.appeared.size).toBe(0);
+    expect(view.events.map((e) => e.kind)).toEqual(['listener-restarted']);
+  });
+
+  it('the same listening socket passed to other processes only is a restart too (socket activation)', () => {
+    const { store, push } = makeStore([at(0, [WEB], { owners: new Map([[100, nginx(10)]]) })]);
+    // Another worker joins: not a restart.
+    push(at(1, [WEB], { owners: new Map([[100, [...nginx(10), proc(12, 'nginx')]]]) }));
+    expect(store.getView()!.restarted.size).toBe(0);
+    push(at(2, [WEB], { owners: new Map([[100, nginx(20)]]) }));
+    expect(store.getView()!.restarted.get(listenerKey(WEB))).toEqual({
+      key: listenerKey(WEB),
+      at: WALL_BASE + 2000,
+      beforePids: [10, 12],
+      afterPids: [20],
+    });
+  });
+
+  it('new marks expire after MARK_MS on their own; gone and restarted stay until acknowledged', () => {
+    const { store, push } = makeStore([at(0, [WEB]), at(1, [WEB, DNS]), at(2, [DNS])]);
+    push(snapshot(2000 + MARK_MS, { sockets: [DNS], owners }));
+    const view = store.getView()!;
+    expect(view.appeared.size).toBe(0);
+    expect(view.gone.map((g) => g.key)).toEqual([listenerKey(WEB)]);
+  });
+
+  it('acknowledge(keys) clears only those listeners (what is on screen)', () => {
+    const { store } = makeStore([at(0, [WEB, DNS]), at(1, [])]);
+    store.acknowledge([listenerKey(DNS)]);
+    expect(store.getView()!.gone.map((g) => g.key)).toEqual([listenerKey(WEB)]);
+    store.acknowledge([]);
+    expect(store.getView()!.gone).toHaveLength(1);
+    store.acknowledge();
+    expect(store.getView()!.gone).toEqual([]);
+  });
+
+  it('a trouble counter that climbs is active for CLIMB_WINDOW_MS, then quiet, with one event each way', () => {
+    const retrans = (n: bigint, t: number) =>
+      snapshot(t, { counters: counters({ Tcp: { RetransSegs: n, InSegs: n } }) });
+    const { store, push } = makeStore([retrans(0n, 0), retrans(5n, 1000), retrans(9n, 2000)]);
+    let a = store.getView()!.counters.get('Tcp.RetransSegs')!;
+    expect(a.climbs).toEqual([
+      { at: WALL_BASE + 1000, delta: 5n },
+      { at: WALL_BASE + 2000, delta: 4n },
+    ]);
+    expect(a).toMatchObject({ climbingSince: WALL_BASE + 1000, climbTotal: 9n, changedAt: WALL_BASE + 2000 });
+    // InSegs changes too, but is no trouble: a change time, no climbs.
+    expect(store.getView()!.counters.get('Tcp.InSegs')).toMatchObject({
+      changedAt: WALL_BASE + 2000,
+      climbs: [],
+    });
+    push(retrans(9n, 2000 + CLIMB_WINDOW_MS - 1));
+    expect(store.getView()!.counters.get('Tcp.RetransSegs')!.climbingSince).toBe(WALL_BASE + 1000);
+    push(retrans(9n, 2000 + CLIMB_WINDOW_MS));
+    a = store.getView()!.counters.get('Tcp.RetransSegs')!;
+    expect(a.climbingSince).toBeUndefined();
+    expect(a.climbs).toHaveLength(2);
+    const events = store.getView()!.events.filter((e) => e.object === 'Tcp.RetransSegs');
+    expect(events.map((e) => [e.kind, e.detail])).toEqual([
+      ['counter-climbing', '+5'],
+      ['counter-quiet', '+9 in 1s'],
+    ]);
+  });
+
+  it('a counter that resets is no climb and no event', () => {
+    const c = (n: bigint, t: number) => snapshot(t, { counters: counters({ TcpExt: { ListenDrops: n } }) });
+    const { store } = makeStore([c(100n, 0), c(3n, 1000)]);
+    expect(store.getView()!.counters.get('TcpExt.ListenDrops')).toBeUndefined();
+    expect(store.getView()!.events).toEqual([]);
+  });
+
+  it('interface errors summed over every link are tracked like a trouble counter, with a series', () => {
+    const eth = (errs: bigint) => ({ ...dev('eth0', 0n, 0n), rxErrs: errs, ifindex: 2 });
+    const { store } = makeStore([at(0, [], { interfaces: [eth(0n)] }), at(1, [], { interfaces: [eth(3n)] })]);
+    const view = store.getView()!;
+    expect(view.counters.get(INTERFACE_ERRORS)!.climbs).toEqual([{ at: WALL_BASE + 1000, delta: 3n }]);
+    expect(view.series(seriesKey.counter('Interfaces', 'errors'), 1)).toEqual([3]);
+  });
+
+  it('a link that goes down, comes back up and changes MTU is marked each time, with events', () => {
+    const link = (flags: number, operstate: string, mtu = 1500) => ({
+      ...dev('eth1', 0n, 0n),
+      ifindex: 3,
+      flags,
+      operstate,
+      mtu,
+    });
+    const { store, push } = makeStore([at(0, [], { interfaces: [link(0x1003, 'up')] })]);
+    push(at(1, [], { interfaces: [link(0x1003, 'lowerlayerdown')] }));
+    expect(store.getView()!.interfaceMarks.get('eth1#3')).toEqual({ change: 'down', at: WALL_BASE + 1000 });
+    push(at(2, [], { interfaces: [link(0x1003, 'up')] }));
+    push(at(3, [], { interfaces: [link(0x1003, 'up', 9000)] }));
+    push(at(4, [], { interfaces: [link(0x1002, 'down', 9000)] }));
+    expect(store.getView()!.events.map((e) => `${e.kind} ${e.detail}`)).toEqual([
+      'iface-down up → no carrier (lowerlayerdown)',
+      'iface-up no carrier (lowerlayerdown) → up',
+      'iface-mtu mtu 1500 → 9000',
+      'iface-down up → down (admin)',
+    ]);
+  });
+
+  it('keeps a paused view frozen, series included, while samples go on', () => {
+    const eth = (rx: bigint) => ({ ...dev('eth0', rx, 0n), ifindex: 2 });
+    const { store, push } = makeStore([
+      at(0, [], { interfaces: [eth(0n)] }),
+      at(1, [], { interfaces: [eth(1000n)] }),
+    ]);
+    store.setPaused(true);
+    const frozen = store.getView()!;
+    push(at(2, [], { interfaces: [eth(5000n)] }));
+    push(at(3, [], { interfaces: [eth(9000n)] }));
+    expect(store.getView()).toBe(frozen);
+    expect(frozen.series(seriesKey.iface('eth0#2', 'rx'), 2)).toEqual([undefined, 1000]);
+    store.setPaused(false);
+    expect(store.getView()!.series(seriesKey.iface('eth0#2', 'rx'), 3)).toEqual([1000, 4000, 4000]);
   });
 });

@@ -247,8 +247,8 @@ describe('keyToAction outside the filter line', () => {
     ['k', { input: 'k' }, { type: 'move', delta: -1, ...CTX }],
     ['↓', { input: '', downArrow: true }, { type: 'move', delta: 1, ...CTX }],
     ['j', { input: 'j' }, { type: 'move', delta: 1, ...CTX }],
-    ['PgUp', { input: '', pageUp: true }, { type: 'move', delta: -10, ...CTX }],
-    ['PgDn', { input: '', pageDown: true }, { type: 'move', delta: 10, ...CTX }],
+    ['PgUp', { input: '', pageUp: true }, { type: 'move', delta: -10, ...CTX, scroll: true }],
+    ['PgDn', { input: '', pageDown: true }, { type: 'move', delta: 10, ...CTX, scroll: true }],
     ['Home', { input: '', home: true }, { type: 'home' }],
     ['g', { input: 'g' }, { type: 'home' }],
     ['End', { input: '', end: true }, { type: 'end', ...CTX }],
@@ -407,6 +407,28 @@ describe('sort notices', () => {
     expect(sortArrow('local', true)).toBe('▼');
     expect(sortArrow('recvQ', false)).toBe('▼');
     expect(sortArrow('rate', true)).toBe('▲');
+  });
+});
+
+describe('PgDn and PgUp', () => {
+  it('move the window a page on the first press, with the selection at the same place on screen', () => {
+    const s0 = initialUiState({ pane: 'connections' });
+    const down = reduce(s0, { type: 'move', delta: 10, total: 100, page: 10, scroll: true });
+    expect([down.selected.connections, down.scrollTop.connections]).toEqual([10, 10]);
+    const again = reduce(down, { type: 'move', delta: 10, total: 100, page: 10, scroll: true });
+    expect([again.selected.connections, again.scrollTop.connections]).toEqual([20, 20]);
+    const up = reduce(again, { type: 'move', delta: -10, total: 100, page: 10, scroll: true });
+    expect([up.selected.connections, up.scrollTop.connections]).toEqual([10, 10]);
+    // Near the end the window stops at the last page and the selection goes on to the last row.
+    const end = reduce(
+      {
+        ...s0,
+        selected: { ...s0.selected, connections: 93 },
+        scrollTop: { ...s0.scrollTop, connections: 88 },
+      },
+      { type: 'move', delta: 10, total: 100, page: 10, scroll: true },
+    );
+    expect([end.selected.connections, end.scrollTop.connections]).toEqual([99, 90]);
   });
 });
 
