@@ -8,11 +8,13 @@
 
   bench-pty.py first-frame --runs 5 [--cols 200 --rows 50] -- CMD...
       Starts CMD in a fresh pty each run: time from spawn to the first output holding the tab bar
-      ("Connections"), and to the first frame with rows ("123/456  ? help" with a total above zero), then `q`.
+      ("Overview"), and to the first frame with figures (the Overview's "Sockets  ESTAB 123" above zero, or a
+      table's "123/456  ? help"), then `q`.
 
   bench-pty.py live [--cpu-window 30 --settle 3 --filter port:123 --soak 0 --rss-every 5] -- CMD...
-      One session: waits for a populated frame, measures CPU (utime+stime from /proc/PID/stat) over the window,
-      RSS, then key-to-frame latency for each key of `/FILTER<Enter><Esc>`, then an optional RSS soak.
+      One session: waits for a populated frame, measures CPU (utime+stime from /proc/PID/stat) over the window
+      and RSS on the pane netwatch opens on (the Overview), then goes to Connections (`2`, the heaviest pane)
+      and measures key-to-frame latency for each key of `/FILTER<Enter><Esc>`, then an optional RSS soak.
 
 Prints one JSON object on stdout; progress goes to stderr.
 """
@@ -34,7 +36,8 @@ import time
 CLK_TCK = os.sysconf('SC_CLK_TCK')
 ANSI = re.compile(rb'\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x1b[()][0-9A-B]')
 ROWS_LINE = re.compile(rb'(\d+)/(\d+)  \? help')
-TAB_BAR = b'Connections'
+OVERVIEW_LINE = re.compile(rb'Sockets\s+ESTAB (\d+)')
+TAB_BAR = b'Overview'
 
 
 def die_with_parent():
@@ -234,7 +237,23 @@ def rows_of(text):
     return (int(last.group(1)), int(last.group(2))) if last else None
 
 
+def overview_of(text):
+    """Established TCP sockets the Overview counts, from its last Sockets line, or None."""
+    last = None
+    for m in OVERVIEW_LINE.finditer(text):
+        last = m
+    return int(last.group(1)) if last else None
+
+
 def populated(text):
+    r = rows_of(text)
+    if r is not None and r[1] > 0:
+        return True
+    n = overview_of(text)
+    return n is not None and n > 0
+
+
+def table_populated(text):
     r = rows_of(text)
     return r is not None and r[1] > 0
 
@@ -274,6 +293,9 @@ def cmd_first_frame(a):
             t_tab = s.wait_for(lambda t: TAB_BAR in t, a.timeout)
             t_rows = s.wait_for(populated, a.timeout) if t_tab else None
             rows = rows_of(strip(s.tail))
+            if rows is None:
+                n = overview_of(strip(s.tail))
+                rows = (n, n) if n is not None else None
             s.quiet(0.05, 1.0)
             quit_ms = s.close(b'q')
             runs.append(
@@ -341,7 +363,8 @@ def cmd_live(a):
         out['firstFrameMs'] = (t_tab - s.t0) * 1000
         out['firstRowsMs'] = (t_rows - s.t0) * 1000
         s.drain(a.settle)
-        out['rows'] = rows_of(strip(s.tail))
+        n = overview_of(strip(s.tail))
+        out['overviewEstablished'] = n
         if a.cpu_window > 0:
             # RSS saws up and down with V8's collections: sample it each second and keep the median and peak.
             c0, t0, b0 = cpu_ticks(s.pid), now(), s.bytes
@@ -360,6 +383,11 @@ def cmd_live(a):
             }
             out['memory'] = {**status_kib(s.pid), 'rssMedian': median(rss), 'rssMax': max(rss), 'rssMin': min(rss)}
             log(f'cpu window: {out["cpu"]}, memory {out["memory"]}')
+        # Connections: the pane with a row per socket, where keys cost the most.
+        s.send(b'2')
+        t_conn = s.wait_for(table_populated, a.timeout)
+        s.drain(a.settle)
+        out['rows'] = rows_of(strip(s.tail)) if t_conn else None
         if a.filter:
             cursor = '\u2588'  # the filter line's block cursor, drawn only while typing
             keys = [(b'/', f'/{cursor}'.encode())]

@@ -239,11 +239,23 @@ export function overviewModel(view: LiveView): OverviewModel {
         a.name.localeCompare(b.name),
     )
     .map(({ loopback: _l, ...rest }) => rest);
+  // Newest first, but what is still unacknowledged (a listener gone or restarted) before the rest: on a
+  // busy host a crash must not scroll away under a stream of new listeners.
+  const pending: NetEvent[] = [];
   const changes: NetEvent[] = [];
-  for (let i = view.events.length - 1; i >= 0 && changes.length < CHANGES_KEPT; i--) {
+  const goneAt = new Map(view.gone.map((g) => [g.key, g.vanishedAt]));
+  for (let i = view.events.length - 1; i >= 0 && pending.length + changes.length < 4 * CHANGES_KEPT; i--) {
     const e = view.events[i]!;
-    if (CHANGE_KINDS.has(e.kind)) changes.push(e);
+    if (!CHANGE_KINDS.has(e.kind)) continue;
+    const key = e.target?.key ?? '';
+    const open =
+      (e.kind === 'listener-gone' && goneAt.get(key) === e.time) ||
+      (e.kind === 'listener-restarted' && view.restarted.get(key)?.at === e.time);
+    if (open) pending.push(e);
+    else if (changes.length < CHANGES_KEPT) changes.push(e);
   }
+  changes.unshift(...pending);
+  changes.length = Math.min(changes.length, CHANGES_KEPT + pending.length);
   return {
     trouble: TROUBLE.map((spec) => troubleLine(view, spec, samples)),
     rx: { rate: rxHistory.at(-1), history: rxHistory },

@@ -139,3 +139,21 @@ describe('sparkline with a shared scale', () => {
     expect(sparkline([500, 1000], 2, 1000)).toBe('▅█');
   });
 });
+
+describe('Overview changes', () => {
+  it('lists an unacknowledged gone listener before newer, less urgent changes', () => {
+    const web = inet('tcp', '0.0.0.0:80', '0.0.0.0:0', 'LISTEN', 100);
+    const others = Array.from({ length: 30 }, (_, i) =>
+      inet('tcp', `127.0.0.1:${2000 + i}`, '0.0.0.0:0', 'LISTEN', 200 + i),
+    );
+    const view = viewOf(
+      snapshot(0, { sockets: [web] }),
+      snapshot(1000, { sockets: [] }),
+      snapshot(2000, { sockets: others }),
+    );
+    const m = overviewModel(view);
+    expect(m.changes[0]).toMatchObject({ kind: 'listener-gone', object: 'tcp 0.0.0.0:80' });
+    expect(m.changes[1]).toMatchObject({ kind: 'listener-new' });
+    expect(m.gone).toBe(1);
+  });
+});
