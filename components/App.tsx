@@ -25,8 +25,10 @@ import {
 import {
   type ConnectionRow,
   type CounterRow,
+  connectionMetrics,
   type InterfaceRow,
   type ListenerRow,
+  type ProcessRow,
   type RouteRow,
   tcpStateCounts,
 } from '../src/view/viewmodel.js';
@@ -36,6 +38,7 @@ import { InterfacesPane } from './InterfacesPane.js';
 import { ListenersPane } from './ListenersPane.js';
 import { Overlay, wrapLines } from './Overlay.js';
 import { OverviewPane } from './OverviewPane.js';
+import { ProcessesPane } from './ProcessesPane.js';
 import { RoutesPane } from './RoutesPane.js';
 import { StatsPane } from './StatsPane.js';
 import { StatusBar } from './StatusBar.js';
@@ -54,6 +57,8 @@ export interface AppProps {
   styled?: boolean;
   /** Running as root: what the owner-scan notice can say. */
   root?: boolean;
+  /** Why there is no tcp_info (RX/TX, RTT, retransmits per connection), asked when a sample has none. */
+  tcpInfoNote?: () => string;
   /** Starting UI state (tests). */
   initial?: Partial<UiState>;
   /** Called once when the user quits (q / Ctrl-C), before Ink exits. */
@@ -82,6 +87,7 @@ export function App({
   noColor,
   styled = true,
   root = false,
+  tcpInfoNote,
   initial,
   onQuit,
 }: AppProps) {
@@ -105,7 +111,14 @@ export function App({
     : ui.details
       ? {
           title: `${PANE_TITLES[ui.pane]}: details`,
-          lines: detailsLines(ui.pane, rows[selected], snapshot?.wallMs ?? 0, view?.series, width),
+          lines: detailsLines(
+            ui.pane,
+            rows[selected],
+            snapshot?.wallMs ?? 0,
+            view?.series,
+            width,
+            snapshot?.tcpInfo,
+          ),
         }
       : undefined;
   const overlayLines = overlay ? wrapLines(overlay.lines, width).length : 0;
@@ -182,6 +195,10 @@ export function App({
     if (ui.filters[ui.pane] || ui.editing !== undefined) items.push(`${rows.length}/${total} shown`);
     const toggles = togglesText(ui);
     if (toggles) items.push(toggles);
+    if (!snapshot.tcpInfo && (ui.pane === 'connections' || ui.pane === 'processes')) {
+      const why = tcpInfoNote?.() || 'TCP sockets were read from /proc';
+      items.push(`no RX/TX/RTT columns: ${why}`);
+    }
     const owners = ownersNotice(snapshot.ownerStats, root);
     if (owners) items.push(owners);
     if (snapshot.warnings.length > 0) items.push(escapeControl(snapshot.warnings[0]!));
@@ -189,6 +206,7 @@ export function App({
     items.push('sampling…');
   }
 
+  const metrics = useMemo(() => (view ? connectionMetrics(view) : undefined), [view]);
   // The Overview is built only while it is in view.
   const overview = useMemo(
     () => (ui.pane === 'overview' && view ? overviewModel(view) : undefined),
@@ -228,7 +246,15 @@ export function App({
         );
         break;
       case 'connections':
-        body = <ConnectionsPane rows={rows as ConnectionRow[]} now={snapshot?.wallMs ?? 0} {...common} />;
+        body = (
+          <ConnectionsPane
+            rows={rows as ConnectionRow[]}
+            now={snapshot?.wallMs ?? 0}
+            metrics={metrics}
+            bits={ui.bits}
+            {...common}
+          />
+        );
         break;
       case 'listeners':
         body = <ListenersPane rows={rows as ListenerRow[]} {...common} />;
@@ -241,6 +267,17 @@ export function App({
         break;
       case 'stats':
         body = <StatsPane rows={rows as CounterRow[]} {...common} />;
+        break;
+      case 'processes':
+        body = (
+          <ProcessesPane
+            rows={rows as ProcessRow[]}
+            group={ui.processGroup}
+            bits={ui.bits}
+            tcpInfo={snapshot?.tcpInfo !== undefined}
+            {...common}
+          />
+        );
         break;
     }
   }

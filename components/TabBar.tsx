@@ -10,7 +10,7 @@ export interface TabBarProps {
   plain?: boolean;
 }
 
-type Form = 'full' | 'short' | 'number';
+type Form = 'full' | 'short' | 'number' | 'tight';
 
 function labelOf(p: Pane, i: number, form: Form): string {
   if (form === 'full') return `${i + 1} ${PANE_TITLES[p]}`;
@@ -18,16 +18,21 @@ function labelOf(p: Pane, i: number, form: Form): string {
   return `${i + 1}`;
 }
 
+/** Columns a tab takes: its label, padded with a space each side except in the tight form. */
+function tabWidth(p: Pane, i: number, form: Form, current: boolean): number {
+  return labelOf(p, i, current ? 'full' : form).length + (form === 'tight' && !current ? 0 : 2);
+}
+
 /** The richest form of the other tabs that fits beside the current one's full title. */
 function formFor(pane: Pane, width: number): Form {
-  for (const form of ['full', 'short'] as const) {
+  for (const form of ['full', 'short', 'number'] as const) {
     let used = 0;
     PANES.forEach((p, i) => {
-      used += labelOf(p, i, p === pane ? 'full' : form).length + 2;
+      used += tabWidth(p, i, form, p === pane);
     });
     if (used <= width) return form;
   }
-  return 'number';
+  return 'tight';
 }
 
 /**
@@ -45,7 +50,7 @@ export function TabBar({ pane, width, noColor, plain = false }: TabBarProps) {
         const bracket = current && (noColor || plain);
         return (
           <Text key={p} inverse={current} bold={current} color={current && !noColor ? 'cyan' : undefined}>
-            {bracket ? `[${label}]` : ` ${label} `}
+            {bracket ? `[${label}]` : form === 'tight' && !current ? label : ` ${label} `}
           </Text>
         );
       })}

@@ -2,20 +2,26 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { LiveView } from '../src/model/livestore.js';
 import type { NameResolver } from '../src/sample/names.js';
 import type { AnyRow } from '../src/view/details.js';
-import { type CompiledFilter, parseFilter } from '../src/view/filter.js';
+import { type CompiledFilter, type FilterMetrics, parseFilter } from '../src/view/filter.js';
 import type { Pane, UiState } from '../src/view/uistate.js';
 import type { ConnectionRow, Toggles } from '../src/view/viewmodel.js';
 import {
+  connectionMetrics,
   connectionRows,
   counterRows,
   filterRows,
   interfaceRows,
   listenerRows,
+  METRIC_SORTS,
+  type MetricsOf,
+  type ProcessGroup,
+  processRows,
   routeRows,
   sortConnections,
   sortCounters,
   sortInterfaces,
   sortListeners,
+  sortProcesses,
   sortRoutes,
   warmSubjects,
 } from '../src/view/viewmodel.js';
@@ -38,6 +44,7 @@ function buildRows(
   t: Toggles,
   names: NameResolver,
   previous: readonly AnyRow[] | undefined,
+  group: ProcessGroup,
 ): readonly AnyRow[] {
   if (!view) return [];
   switch (pane) {
@@ -53,15 +60,23 @@ function buildRows(
       return interfaceRows(view);
     case 'stats':
       return counterRows(view, t);
+    case 'processes':
+      return processRows(view, group, names, t.numeric);
   }
 }
 
-function sortRows(rows: readonly AnyRow[], pane: Pane, key: string, reverse: boolean): readonly AnyRow[] {
+function sortRows(
+  rows: readonly AnyRow[],
+  pane: Pane,
+  key: string,
+  reverse: boolean,
+  metrics: MetricsOf | undefined,
+): readonly AnyRow[] {
   switch (pane) {
     case 'overview':
       return rows;
     case 'connections':
-      return sortConnections(rows as never, key, reverse);
+      return sortConnections(rows as never, key, reverse, metrics);
     case 'listeners':
       return sortListeners(rows as never, key, reverse);
     case 'routes':
@@ -70,6 +85,8 @@ function sortRows(rows: readonly AnyRow[], pane: Pane, key: string, reverse: boo
       return sortInterfaces(rows as never, key, reverse);
     case 'stats':
       return sortCounters(rows as never, key, reverse);
+    case 'processes':
+      return sortProcesses(rows as never, key, reverse);
   }
 }
 
@@ -78,16 +95,23 @@ function sortRows(rows: readonly AnyRow[], pane: Pane, key: string, reverse: boo
  * once per sample (or toggle), filtering once per filter change, sorting once per sort change.
  */
 export function usePaneRows(view: LiveView | undefined, ui: UiState, names: NameResolver): PaneRows {
-  const { pane, numeric, showUnix, hideZero, changedOnly } = ui;
+  const { pane, numeric, showUnix, hideZero, changedOnly, processGroup } = ui;
   // The previous rows of this pane, so an unchanged sample can hand back the same array (connectionRows)
   // and the filter and sort below are skipped. A cache read and written during render, not state.
   const last = useRef<{ pane: Pane; rows: readonly AnyRow[] } | undefined>(undefined);
   const built = useMemo(() => {
     const previous = last.current?.pane === pane ? last.current.rows : undefined;
-    const rows = buildRows(view, pane, { numeric, showUnix, hideZero, changedOnly }, names, previous);
+    const rows = buildRows(
+      view,
+      pane,
+      { numeric, showUnix, hideZero, changedOnly },
+      names,
+      previous,
+      processGroup,
+    );
     last.current = { pane, rows };
     return rows;
-  }, [view, pane, numeric, showUnix, hideZero, changedOnly, names]);
+  }, [view, pane, numeric, showUnix, hideZero, changedOnly, names, processGroup]);
   const typed = ui.editing ?? ui.filters[pane];
   const { filter, error } = useMemo(() => {
     const parsed = parseFilter(typed);
@@ -112,9 +136,23 @@ export function usePaneRows(view: LiveView | undefined, ui: UiState, names: Name
       if (timer) clearImmediate(timer);
     };
   }, [built, filtering]);
-  const filtered = useMemo(() => filterRows(built, filter), [built, filter]);
+  // tcp_info figures change every sample: a filter or sort on them re-runs with each view, the rest only
+  // when their inputs change.
+  const metrics = useMemo(
+    () => (view && pane === 'connections' ? connectionMetrics(view) : undefined),
+    [view, pane],
+  );
+  const filterMetrics = filter?.usesMetrics === true ? metrics : undefined;
+  const filtered = useMemo(
+    () => filterRows(built, filter, filterMetrics as ((r: AnyRow) => FilterMetrics | undefined) | undefined),
+    [built, filter, filterMetrics],
+  );
   const { key, reverse } = ui.sort[pane];
-  const rows = useMemo(() => sortRows(filtered, pane, key, reverse), [filtered, pane, key, reverse]);
+  const sortMetrics = pane === 'connections' && METRIC_SORTS.has(key) ? metrics : undefined;
+  const rows = useMemo(
+    () => sortRows(filtered, pane, key, reverse, sortMetrics),
+    [filtered, pane, key, reverse, sortMetrics],
+  );
   // z and c narrow the Stats rows before the filter; the total stays "all counters" so 21/402 says how
   // much they hide.
   const total = useMemo(() => {

@@ -2,6 +2,7 @@
 // anyone embedding netwatch's collection in their own tool.
 export { diffSnapshots } from '../model/diff.js';
 export { LiveStore } from '../model/livestore.js';
+export { readMem, TCP_FIELDS, tcpFieldsAt, tcpRates, tcpStatsAt } from '../model/tcpinfo.js';
 export type { Snapshot } from '../model/types.js';
 export { fdSocketsFor, nativeUnavailableReason, tcpDumpFor } from '../sample/native.js';
 export { HostReader } from '../sample/reader.js';

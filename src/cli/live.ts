@@ -7,7 +7,7 @@ import { createElement } from 'react';
 import { App } from '../../components/App.js';
 import { LiveStore } from '../model/livestore.js';
 import { NameResolver } from '../sample/names.js';
-import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
+import { fdSocketsFor, tcpDumpFor, tcpInfoUnavailableReason } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
 import { Sampler } from '../sample/sampler.js';
 import { liveColourLevel, noColorRequested } from './colour.js';
@@ -72,6 +72,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
       noColor,
       styled,
       root: process.getuid?.() === 0,
+      tcpInfoNote: () => sampler.tcpDumpFailure || tcpInfoUnavailableReason(reader.root, o.netlink),
     }),
     {
       stdout,

@@ -1,4 +1,6 @@
 // The data model shared by parsers, sampler, diff, outputs and the UI.
+import type { TcpInfoTable } from './tcpinfo.js';
+
 // Everything here is plain immutable data: no classes, no methods, so snapshots can be
 // compared, serialised and handed across the React boundary without surprises.
 
@@ -230,6 +232,8 @@ export interface Snapshot {
   readonly conntrack?: ConntrackSummary;
   /** nf_conntrack_count / nf_conntrack_max, where netfilter's conntrack is loaded. */
   readonly conntrackUse?: { readonly count: number; readonly max: number };
+  /** tcp_info of the TCP sockets, where they came from sock_diag (src/model/tcpinfo.ts). */
+  readonly tcpInfo?: TcpInfoTable;
   /** Per-file count of skipped malformed lines, only files with skips. */
   readonly skippedLines: ReadonlyMap<string, number>;
   /** Human-readable problems met while sampling (missing files are not problems). */

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { RECORD_WORDS } from './sockdiag.js';
 
 export interface NativeOwners {
   /** (socket inode, pid) pairs. */
@@ -73,7 +74,22 @@ export function isLiveRoot(root: string): boolean {
 export function tcpDumpFor(root: string, wanted = true, withInfo = true): (() => ArrayBuffer) | undefined {
   if (!wanted || !isLiveRoot(root)) return undefined;
   const binding = nativeBinding();
-  return binding ? () => binding.tcpSockets(withInfo) : undefined;
+  // A helper built from other sources (a stale dist/) would be misread: /proc then.
+  if (!binding || binding.recordWords !== RECORD_WORDS) return undefined;
+  return () => binding.tcpSockets(withInfo);
+}
+
+/**
+ * Why a live view over `root` gets no tcp_info (per-connection RX/TX, RTT, retransmits): '' when it does.
+ * Said in one line beside the columns that are then absent.
+ */
+export function tcpInfoUnavailableReason(root: string, wanted: boolean): string {
+  if (!wanted) return '--no-netlink reads /proc, which has no tcp_info';
+  if (!isLiveRoot(root)) return 'a --root tree has no kernel to ask for tcp_info';
+  const binding = nativeBinding();
+  if (!binding) return `the native helper is ${nativeUnavailableReason()}`;
+  if (binding.recordWords !== RECORD_WORDS) return 'the native helper is from another build: npm run build';
+  return '';
 }
 
 /** Reads one process's socket fds in C, for the owner scanner's full reads (see OwnerScanner). */

@@ -53,8 +53,17 @@ enum {
   W_SSTHRESH,   // tcpi_snd_ssthresh
   W_PROBES,     // tcpi_probes (icsk_probes_out)
   W_TCPI_RETRANSMITS,  // tcpi_retransmits (icsk_retransmits)
-  WORDS
+  // The attributes as the kernel sent them, for src/model/tcpinfo.ts to read by offset: their length in
+  // bytes (0: not sent; may exceed what is kept), then the first bytes. Rows are built from the words above
+  // only (ROW_WORDS in src/sample/sockdiag.ts), so these may change every sample without new rows.
+  W_INFO_LEN,   // INET_DIAG_INFO payload length
+  W_INFO,       // struct tcp_info, up to INFO_WORDS words
+  W_MEM_LEN = W_INFO + 58,  // INET_DIAG_SKMEMINFO payload length
+  W_MEM,        // u32 skmeminfo[SK_MEMINFO_VARS]
+  WORDS = W_MEM + 9
 };
+#define INFO_WORDS (W_MEM_LEN - W_INFO)
+#define MEM_WORDS (WORDS - W_MEM)
 
 typedef struct {
   uint32_t *w;
@@ -94,7 +103,7 @@ static int dump_family(int fd, uint8_t family, int with_info, Records *out, char
   msg.req.sdiag_family = family;
   msg.req.sdiag_protocol = IPPROTO_TCP;
   msg.req.idiag_states = ALL_TCP_STATES;
-  msg.req.idiag_ext = with_info ? 1 << (INET_DIAG_INFO - 1) : 0;
+  msg.req.idiag_ext = with_info ? (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1)) : 0;
 
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
   if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
@@ -134,7 +143,18 @@ static int dump_family(int fd, uint8_t family, int with_info, Records *out, char
       struct rtattr *a = (struct rtattr *)(m + 1);
       int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
       for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+        if (a->rta_type == INET_DIAG_SKMEMINFO) {
+          size_t n = RTA_PAYLOAD(a);
+          rec[W_MEM_LEN] = (uint32_t)n;
+          memcpy(&rec[W_MEM], RTA_DATA(a), n < MEM_WORDS * 4 ? n : MEM_WORDS * 4);
+          continue;
+        }
         if (a->rta_type != INET_DIAG_INFO) continue;
+        {
+          size_t n = RTA_PAYLOAD(a);
+          rec[W_INFO_LEN] = (uint32_t)n;
+          memcpy(&rec[W_INFO], RTA_DATA(a), n < INFO_WORDS * 4 ? n : INFO_WORDS * 4);
+        }
         // Kernels differ in how much of tcp_info they send: take what fits, zeros for the rest.
         struct tcp_info info;
         memset(&info, 0, sizeof info);

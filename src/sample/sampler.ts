@@ -3,6 +3,7 @@
 // It knows nothing of React; a hook subscribes to it (useSyncExternalStore), tests call tick().
 import { diffSnapshots } from '../model/diff.js';
 import type { SamplerState } from '../model/livestore.js';
+import type { TcpInfoTable } from '../model/tcpinfo.js';
 import type {
   ConntrackSummary,
   CounterGroups,
@@ -109,6 +110,8 @@ export class Collector {
   private readonly unixCache = new UnixLineCache();
   private tcpDump: (() => ArrayBuffer) | undefined;
   private tcpDumpWorked = false;
+  /** Monotonic time of the last sock_diag dump, for tcp_info rates. */
+  private lastDumpMono: number | undefined;
   /** Why TCP sockets are read from /proc although a sock_diag dump was given ('' when it is in use). */
   tcpDumpFailure = '';
 
@@ -187,6 +190,16 @@ export class Collector {
 
     const sockets: Socket[] = [];
     const dump = this.dumpTcp(selection, warnings);
+    let tcpInfo: TcpInfoTable | undefined;
+    if (dump) {
+      const previous = this.lastDumpMono;
+      this.lastDumpMono = started;
+      tcpInfo = {
+        ...dump.info,
+        // Rates need the previous dump of this collector (a one-shot collect has none).
+        elapsedMs: dump.info.prevWords && previous !== undefined ? started - previous : 0,
+      };
+    }
     for (const proto of INET_PROTOS) {
       if (!selection.inet.has(proto)) continue;
       if (dump && (proto === 'tcp' || proto === 'tcp6')) {
@@ -303,6 +316,7 @@ export class Collector {
       multicast,
       conntrack,
       conntrackUse,
+      tcpInfo,
       skippedLines,
       warnings,
     };
@@ -351,6 +365,11 @@ export class Sampler {
   /** The user-name cache the owner map uses. */
   get users(): UserNames {
     return this.collector.users;
+  }
+
+  /** Why TCP sockets are read from /proc although a sock_diag dump was given ('' when it is in use). */
+  get tcpDumpFailure(): string {
+    return this.collector.tcpDumpFailure;
   }
 
   /** Take one sample now and publish it. */

@@ -18,6 +18,7 @@
 // Like InetLineCache for the text, RecordCache walks the previous dump in step and hands back the same
 // row object for a record whose words did not change: less garbage, and the diff sees "unchanged".
 
+import type { InfoLayout, TcpInfoTable } from '../model/tcpinfo.js';
 import type { Endpoint, InetProto, InetSocket, Parsed, TcpTail } from '../model/types.js';
 import { tryDecodeIPv4Hex, tryDecodeIPv6Hex } from '../proc/addr.js';
 import { RowDeduper } from '../proc/dedupe.js';
@@ -45,8 +46,29 @@ export const W = {
   SSTHRESH: 23,
   PROBES: 24,
   TCPI_RETRANSMITS: 25,
+  // The tcp_info attribute as the kernel sent it (length in bytes, then up to 232 bytes), and skmeminfo.
+  INFO_LEN: 26,
+  INFO: 27,
+  MEM_LEN: 85,
+  MEM: 86,
 } as const;
-export const RECORD_WORDS = 26;
+/** Words per record. */
+export const RECORD_WORDS = 95;
+/**
+ * The words a row is made of. The rest (raw tcp_info, skmeminfo) changes on every sample of a live
+ * connection (its counters, "ms since last data") and is read on demand, so comparing it would make every
+ * row new every tick.
+ */
+export const ROW_WORDS = 26;
+
+export const INFO_LAYOUT: InfoLayout = {
+  infoLen: W.INFO_LEN,
+  info: W.INFO,
+  infoWords: W.MEM_LEN - W.INFO,
+  memLen: W.MEM_LEN,
+  mem: W.MEM,
+  memWords: RECORD_WORDS - W.MEM,
+};
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -129,7 +151,7 @@ export function decodeRecord(words: Uint32Array, at: number): InetSocket | undef
 }
 
 function sameRecord(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
-  for (let k = 0; k < RECORD_WORDS; k++) if (a[i + k] !== b[j + k]) return false;
+  for (let k = 0; k < ROW_WORDS; k++) if (a[i + k] !== b[j + k]) return false;
   return true;
 }
 
@@ -170,23 +192,37 @@ export class RecordCache {
   private nextRows: (InetSocket | undefined)[] = [];
   private at = 0;
   private index: Map<number, number> | undefined;
+  /** Word offset in the previous dump of the socket `take` last looked up (-1: not there). */
+  matched = -1;
 
-  /** The previous row for the record at `i` of `words`, if its words are unchanged. */
+  /** The previous dump's words (for rates). */
+  get previous(): Uint32Array {
+    return this.prev;
+  }
+
+  /**
+   * The previous row for the record at `i` of `words`, if its row words are unchanged. Either way
+   * `matched` says where the same socket was in the previous dump.
+   */
   take(words: Uint32Array, i: number): InetSocket | undefined {
     const prev = this.prev;
     const n = prev.length / RECORD_WORDS;
     const j = this.at;
+    this.matched = -1;
     if (j < n) {
       if (sameRecord(words, i, prev, j * RECORD_WORDS)) {
         this.at = j + 1;
+        this.matched = j * RECORD_WORDS;
         return this.prevRows[j];
       }
       if (j + 1 < n && sameRecord(words, i, prev, (j + 1) * RECORD_WORDS)) {
         this.at = j + 2;
+        this.matched = (j + 1) * RECORD_WORDS;
         return this.prevRows[j + 1];
       }
       if (sameKey(words, i, prev, j * RECORD_WORDS)) {
         this.at = j + 1; // the same socket, changed in place (a timer, a queue)
+        this.matched = j * RECORD_WORDS;
         return undefined;
       }
     }
@@ -201,6 +237,7 @@ export class RecordCache {
     // A new socket (or a hash collision): decode it, and the walk stays where it was.
     if (p === undefined || !sameKey(words, i, prev, p * RECORD_WORDS)) return undefined;
     this.at = p + 1;
+    this.matched = p * RECORD_WORDS;
     return sameRecord(words, i, prev, p * RECORD_WORDS) ? this.prevRows[p] : undefined;
   }
 
@@ -222,23 +259,34 @@ function identity(s: InetSocket): string {
   return `${s.stateCode} ${s.local.address} ${s.local.port} ${s.remote.address} ${s.remote.port} ${s.inode}`;
 }
 
+/** What decodeTcpDump hands back besides the rows: the tcp_info of the sockets that have it. */
+export type DumpInfo = Omit<TcpInfoTable, 'elapsedMs'>;
+
 /**
- * A tcpSockets() dump → rows of tcp and tcp6, in dump order. A socket the dump repeats (the kernel's
+ * A tcpSockets() dump → rows of tcp and tcp6, in dump order, and the table of their tcp_info (with where
+ * each socket was in the previous dump, when a cache walks them). A socket the dump repeats (the kernel's
  * hash changed under a multi-part dump) is kept once; a record that cannot be decoded is counted in
  * `skipped` under its protocol.
  */
 export function decodeTcpDump(
   buffer: ArrayBuffer,
   cache?: RecordCache,
-): { tcp: Parsed<InetSocket>; tcp6: Parsed<InetSocket> } {
+): { tcp: Parsed<InetSocket>; tcp6: Parsed<InetSocket>; info: DumpInfo } {
   const words = new Uint32Array(buffer, 0, Math.floor(buffer.byteLength / 4 / RECORD_WORDS) * RECORD_WORDS);
+  const prevWords = cache && cache.previous.length > 0 ? cache.previous : undefined;
   const tcp: InetSocket[] = [];
   const tcp6: InetSocket[] = [];
+  const infoSockets: InetSocket[] = [];
+  const count = words.length / RECORD_WORDS;
+  const at = new Int32Array(count);
+  const prevAt = new Int32Array(count);
+  let withInfo = 0;
   let skipped4 = 0;
   let skipped6 = 0;
   const dedupe = new RowDeduper(identity);
   for (let i = 0; i < words.length; i += RECORD_WORDS) {
     let row = cache?.take(words, i);
+    const matched = cache ? cache.matched : -1;
     if (row === undefined) row = decodeRecord(words, i);
     if (row === undefined) {
       if (words[i + W.FAMILY] === AF_INET6) skipped6++;
@@ -251,7 +299,25 @@ export function decodeTcpDump(
     if (!kept) continue;
     if (row.proto === 'tcp6') tcp6.push(row);
     else tcp.push(row);
+    // A listener's tcp_info holds only its backlog (the rest is zero): it has no throughput or RTT.
+    if (words[i + W.INFO_LEN]! > 0 && row.stateCode !== TCP_LISTEN) {
+      infoSockets.push(row);
+      at[withInfo] = i;
+      prevAt[withInfo] = matched;
+      withInfo++;
+    }
   }
   cache?.turn(words);
-  return { tcp: { rows: tcp, skipped: skipped4 }, tcp6: { rows: tcp6, skipped: skipped6 } };
+  return {
+    tcp: { rows: tcp, skipped: skipped4 },
+    tcp6: { rows: tcp6, skipped: skipped6 },
+    info: {
+      layout: INFO_LAYOUT,
+      sockets: infoSockets,
+      words,
+      at: at.subarray(0, withInfo),
+      prevWords,
+      prevAt: prevAt.subarray(0, withInfo),
+    },
+  };
 }

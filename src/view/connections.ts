@@ -2,6 +2,7 @@
 // made of changed, so a steady 20,000-socket table costs no row work per tick.
 import { socketKey } from '../model/diff.js';
 import type { ClosedSocket, LiveView } from '../model/livestore.js';
+import { type TcpInfoTable, type TcpStats, tcpIndex, tcpStatsAt } from '../model/tcpinfo.js';
 import type { InetSocket, OwnerMap, ProcessInfo, Socket } from '../model/types.js';
 import type { NameResolver } from '../sample/names.js';
 import { escapeControl } from './escape.js';
@@ -304,8 +305,71 @@ const CONNECTION_SORT: Record<string, Sort<ConnectionRow>> = {
   age: (a, b) => (b.firstSeen ?? 0) - (a.firstSeen ?? 0),
 };
 
-export const sortConnections = (rows: readonly ConnectionRow[], key: string, reverse: boolean) =>
-  sorted(rows, CONNECTION_SORT, key, reverse);
+/** Sorts that read tcp_info: they change every sample, so they are re-run every sample. */
+export const METRIC_SORTS: ReadonlySet<string> = new Set(['rx', 'tx', 'rtt', 'retr']);
+
+/** Largest first; rows without the figure (UDP, no tcp_info, a first sample) last. */
+function byMetric(metrics: MetricsOf, pick: (m: TcpStats) => number | undefined): Sort<ConnectionRow> {
+  return (a, b) => (pick(metrics(b) ?? NO_STATS) ?? -1) - (pick(metrics(a) ?? NO_STATS) ?? -1);
+}
+
+export function sortConnections(
+  rows: readonly ConnectionRow[],
+  key: string,
+  reverse: boolean,
+  metrics?: MetricsOf,
+): readonly ConnectionRow[] {
+  if (METRIC_SORTS.has(key)) {
+    if (!metrics) return reverse ? [...rows].reverse() : rows;
+    const pick: Record<string, (m: TcpStats) => number | undefined> = {
+      rx: (m) => m.rxBps,
+      tx: (m) => m.txBps,
+      rtt: (m) => m.rttUs,
+      retr: (m) => m.retransPerSec ?? m.totalRetrans,
+    };
+    return sorted(rows, { [key]: byMetric(metrics, pick[key]!) }, key, reverse);
+  }
+  return sorted(rows, CONNECTION_SORT, key, reverse);
+}
+
+/** A connection row's tcp_info summary this sample, or undefined (UDP, unix, /proc, closed). */
+export type MetricsOf = (r: { readonly socket: Socket }) => TcpStats | undefined;
+
+const NO_STATS: TcpStats = {
+  rttUs: undefined,
+  totalRetrans: undefined,
+  rxBps: undefined,
+  txBps: undefined,
+  retransPerSec: undefined,
+};
+
+const METRICS = new WeakMap<TcpInfoTable, MetricsOf>();
+
+/**
+ * The tcp_info lookup of a view, or undefined when its TCP sockets came from /proc. One per sample; each
+ * socket's summary is made on first use (the visible rows, or every row for a sort or a metric filter).
+ */
+export function connectionMetrics(view: LiveView): MetricsOf | undefined {
+  const table = view.snapshot.tcpInfo;
+  if (!table) return undefined;
+  let of = METRICS.get(table);
+  if (!of) {
+    const made = new Map<Socket, TcpStats | undefined>();
+    of = (r) => {
+      const s = r.socket;
+      if (s.kind !== 'inet') return undefined;
+      let stats = made.get(s);
+      if (stats === undefined && !made.has(s)) {
+        const i = tcpIndex(table, s);
+        stats = i < 0 ? undefined : tcpStatsAt(table, i);
+        made.set(s, stats);
+      }
+      return stats;
+    };
+    METRICS.set(table, of);
+  }
+  return of;
+}
 
 /** Counts by TCP state over tcp and tcp6, for the status bar. */
 export function tcpStateCounts(view: LiveView): Map<string, number> {

@@ -2,13 +2,21 @@
 // already escaped in the rows, and cmdlines are escaped here.
 
 import { seriesKey } from '../model/livestore.js';
+import { readMem, type TcpInfoTable, tcpFieldsAt, tcpIndex, tcpStatsAt } from '../model/tcpinfo.js';
 import type { ProcessInfo, Socket } from '../model/types.js';
 import { escapeControl } from './escape.js';
 import { formatByteRate, formatClock, formatCount, formatDuration, formatPerSecond } from './format.js';
 import { fitHistory } from './overview.js';
 import { sparkline } from './sparkline.js';
 import { KEYMAP, type Pane } from './uistate.js';
-import type { ConnectionRow, CounterRow, InterfaceRow, ListenerRow, RouteRow } from './viewmodel.js';
+import type {
+  ConnectionRow,
+  CounterRow,
+  InterfaceRow,
+  ListenerRow,
+  ProcessRow,
+  RouteRow,
+} from './viewmodel.js';
 
 export function helpLines(): string[] {
   const keys = KEYMAP.map((b) => `  ${b.keys.padEnd(16)} ${b.help}`);
@@ -32,11 +40,57 @@ function processLines(owners: readonly ProcessInfo[]): string[] {
   ]);
 }
 
+function unitText(value: bigint, unit: string): string {
+  const n = Number(value);
+  switch (unit) {
+    case 'us':
+      return n >= 1_000_000
+        ? `${(n / 1_000_000).toFixed(2)} s`
+        : n >= 1000
+          ? `${(n / 1000).toFixed(2)} ms`
+          : `${n} µs`;
+    case 'ms':
+      return n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${n} ms`;
+    case 'bytes':
+      return `${value} B${n >= 1024 ? ` (${formatByteRate(n).replace('/s', '')})` : ''}`;
+    case 'bytes/s':
+      return formatByteRate(n);
+    default:
+      return value.toString();
+  }
+}
+
+/** Everything tcp_info and skmeminfo say of one connection, with units; none when it has no tcp_info. */
+function tcpInfoLines(s: Socket, tcp: TcpInfoTable | undefined): string[] {
+  if (!tcp || s.kind !== 'inet') return [];
+  const i = tcpIndex(tcp, s);
+  if (i < 0) return [];
+  const m = tcpStatsAt(tcp, i);
+  const lines = [
+    '',
+    `Throughput RX ${formatByteRate(m.rxBps)}  TX ${formatByteRate(m.txBps)}  retransmits ${m.retransPerSec === undefined ? '-' : `${formatPerSecond(m.retransPerSec)}/s`}  (tcp_info, over the last sample)`,
+  ];
+  for (const f of tcpFieldsAt(tcp, i))
+    lines.push(`  ${f.field.label.padEnd(30)} ${unitText(f.value, f.field.unit)}`);
+  const mem = readMem(tcp.words, tcp.at[i]!, tcp.layout);
+  if (mem) {
+    const use = (used: number | undefined, size: number | undefined) =>
+      used === undefined || size === undefined || size === 0
+        ? '-'
+        : `${used} of ${size} B (${Math.round((used / size) * 100)}%)`;
+    lines.push(
+      `Buffers    receive ${use(mem.rmemAlloc, mem.rcvBuf)}   send ${use(mem.wmemQueued, mem.sndBuf)}${mem.drops ? `   drops ${mem.drops}` : ''}`,
+    );
+  }
+  return lines;
+}
+
 function socketLines(
   s: Socket,
   owners: readonly ProcessInfo[],
   firstSeen: number | undefined,
   now: number,
+  tcp?: TcpInfoTable,
 ): string[] {
   const lines: string[] = [];
   if (s.kind === 'unix') {
@@ -63,6 +117,7 @@ function socketLines(
       );
     }
     if (s.drops !== undefined) lines.push(`Drops      ${s.drops}`);
+    lines.push(...tcpInfoLines(s, tcp));
   }
   lines.push(
     `First seen ${firstSeen === undefined ? 'before netwatch started' : `${formatClock(firstSeen)} (${formatDuration(now - firstSeen)} ago)`}`,
@@ -73,7 +128,7 @@ function socketLines(
   return lines;
 }
 
-export type AnyRow = ConnectionRow | ListenerRow | RouteRow | InterfaceRow | CounterRow;
+export type AnyRow = ConnectionRow | ListenerRow | RouteRow | InterfaceRow | CounterRow | ProcessRow;
 
 /** A rate history accessor (LiveView.series), for the sparklines of counter details. */
 export type SeriesOf = (key: string, n: number) => (number | undefined)[];
@@ -87,6 +142,7 @@ export function detailsLines(
   now: number,
   series?: SeriesOf,
   width = 80,
+  tcp?: TcpInfoTable,
 ): string[] {
   if (pane === 'overview')
     return [
@@ -102,7 +158,7 @@ export function detailsLines(
       const r = row as ConnectionRow;
       return [
         ...(r.mark === '-' ? ['CLOSED (shown for a moment after it went away)', ''] : []),
-        ...socketLines(r.socket, r.owners, r.firstSeen, now),
+        ...socketLines(r.socket, r.owners, r.firstSeen, now, tcp),
       ];
     }
     case 'listeners': {
@@ -177,6 +233,8 @@ export function detailsLines(
         ...counterHistory(r, series, width),
       ];
     }
+    case 'processes':
+      return processDetails(row as ProcessRow, tcp);
   }
 }
 
@@ -200,4 +258,40 @@ function counterHistory(r: CounterRow, series: SeriesOf | undefined, width: numb
     for (const c of [...r.climbs].reverse()) lines.push(`  ${formatClock(c.at)}  +${c.delta}`);
   }
   return lines;
+}
+
+function processDetails(r: ProcessRow, tcp: TcpInfoTable | undefined): string[] {
+  const head =
+    r.group === 'process' && r.process
+      ? [
+          `Process    ${r.label}  uid ${r.process.uid}${r.process.user ? ` (${escapeControl(r.process.user)})` : ''}`,
+          `Command    ${escapeControl(r.process.cmdline) || '[kernel thread or no cmdline]'}`,
+        ]
+      : [
+          `${r.group === 'remote' ? 'Remote    ' : 'Service   '} ${r.label}`,
+          `Processes  ${r.pids.join(' ') || '-'}`,
+        ];
+  const traffic = [
+    `Traffic    RX ${formatByteRate(r.rxBps)}  TX ${formatByteRate(r.txBps)}  retransmits ${r.retransPerSec === undefined ? '-' : `${formatPerSecond(r.retransPerSec)}/s`}  share ${r.share === undefined ? '-' : `${Math.round(r.share * 100)}%`}`,
+    `Sockets    listen ${r.listeners}  established ${r.established}  time-wait ${r.timeWait}  close-wait ${r.closeWait}  other tcp ${r.otherTcp}  udp ${r.udp}  raw ${r.raw}  unix ${r.unix}`,
+    '           (UDP and raw sockets have no byte counters in the kernel: counted, no rate)',
+    '',
+    `Its sockets (${r.sockets.length})`,
+  ];
+  const lines = r.sockets.slice(0, 200).map((s) => {
+    if (s.kind === 'unix')
+      return `  unix ${s.type.toLowerCase()} ${escapeControl(s.path) || '*'} ${s.state || 'UNCONN'}`;
+    const ep = (a: string, p: number) => `${a.includes(':') ? `[${a}]` : a}:${p}`;
+    let figures = '';
+    if (tcp) {
+      const i = tcpIndex(tcp, s);
+      if (i >= 0) {
+        const m = tcpStatsAt(tcp, i);
+        figures = `  RX ${formatByteRate(m.rxBps)} TX ${formatByteRate(m.txBps)} rtt ${m.rttUs === undefined ? '-' : `${(m.rttUs / 1000).toFixed(1)}ms`} retr ${m.totalRetrans ?? '-'}`;
+      }
+    }
+    return `  ${s.proto.padEnd(8)} ${ep(s.local.address, s.local.port)} → ${ep(s.remote.address, s.remote.port)} ${s.state}${figures}`;
+  });
+  if (r.sockets.length > 200) lines.push(`  … and ${r.sockets.length - 200} more`);
+  return [...head, ...traffic, ...lines];
 }

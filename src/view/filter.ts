@@ -14,6 +14,10 @@
 //                                  raw); any other value is an exact, case-insensitive name (unix, ...)
 //   cmd:nginx                      case-insensitive substring of any command name or full command line
 //   a,b in any field's value        either: port:80,443  state:est,tw  proto:tcp,udp  (an OR within a field)
+//   rtt>50ms retr>0 rx>1MB/s tx<10KiB/s   comparisons (> >= < <= =) with units on a connection's tcp_info:
+//                                  rtt in us/ms/s (ms when bare), retr a count of retransmits, rx/tx in
+//                                  B/s, KB/s MB/s GB/s (×1000), KiB/s MiB/s GiB/s (×1024) or kbit/s Mbit/s
+//                                  Gbit/s (bytes when bare); a row without tcp_info does not match
 //   user:www-data                  exact, case-insensitive
 //   word                           case-insensitive substring of any displayed column
 // A row without the field a term asks about (port: on a counter row) does not match it, so !port:80 does.
@@ -67,12 +71,27 @@ export type Term = TermBase &
     | { readonly kind: 'text'; readonly needle: string }
     /** `field:a,b`: any of the alternatives (each a term of the same field, not negated). */
     | { readonly kind: 'any'; readonly terms: readonly Term[] }
+    /** `rtt>50ms`: a tcp_info figure compared with a value in the figure's base unit (µs, count, B/s). */
+    | { readonly kind: 'metric'; readonly metric: Metric; readonly op: Op; readonly value: number }
   );
+
+export type Metric = 'rtt' | 'retr' | 'rx' | 'tx';
+export type Op = '>' | '>=' | '<' | '<=' | '=';
+
+/** What metric terms compare: a connection's tcp_info this sample (src/model/tcpinfo.ts TcpStats). */
+export interface FilterMetrics {
+  readonly rttUs: number | undefined;
+  readonly totalRetrans: number | undefined;
+  readonly rxBps: number | undefined;
+  readonly txBps: number | undefined;
+}
 
 export interface CompiledFilter {
   readonly source: string;
   readonly terms: readonly Term[];
-  matches(s: FilterSubject): boolean;
+  /** True when a term compares tcp_info figures: the result changes every sample. */
+  readonly usesMetrics: boolean;
+  matches(s: FilterSubject, metrics?: FilterMetrics): boolean;
 }
 
 export type FilterResult =
@@ -89,6 +108,7 @@ export const FILTER_HELP: readonly (readonly [syntax: string, meaning: string])[
   ['proto:tcp  proto:tcp4  proto:tcp6', 'tcp = both families; also udp, udplite, raw, unix'],
   ['cmd:nginx', 'command name or command line contains'],
   ['port:80,443  state:est,tw', 'a comma is "or" within a field'],
+  ['rtt>50ms  retr>0  rx>1MB/s', 'tcp_info comparisons: > >= < <= =, with units'],
   ['user:www-data', 'owner is'],
   ['!term', 'negate; all terms must match'],
 ];
@@ -209,7 +229,7 @@ const STATE_ALIASES: ReadonlyMap<string, readonly string[]> = new Map([
   ['closed', ['close']],
 ]);
 
-type Predicate = (s: FilterSubject) => boolean;
+type Predicate = (s: FilterSubject, m: FilterMetrics | undefined) => boolean;
 
 class FilterError extends Error {
   constructor(
@@ -230,11 +250,15 @@ export function parseFilter(text: string): FilterResult {
   }
   const predicates = terms.map(compileTerm);
   const count = predicates.length;
+  const usesMetrics = terms.some(
+    (t) => t.kind === 'metric' || (t.kind === 'any' && t.terms.some((a) => a.kind === 'metric')),
+  );
   const filter: CompiledFilter = {
     source: text,
     terms,
-    matches(s: FilterSubject): boolean {
-      for (let i = 0; i < count; i++) if (!predicates[i]!(s)) return false;
+    usesMetrics,
+    matches(s: FilterSubject, m?: FilterMetrics): boolean {
+      for (let i = 0; i < count; i++) if (!predicates[i]!(s, m)) return false;
       return true;
     },
   };
@@ -258,6 +282,56 @@ function tokens(text: string): Array<[string, number]> {
 }
 
 const FIELD_PREFIX = /^([A-Za-z]+):/;
+const METRIC_TERM = /^(rtt|retr|rx|tx)(>=|<=|>|<|=)(.*)$/i;
+
+const TIME_UNITS: ReadonlyMap<string, number> = new Map([
+  ['', 1000],
+  ['us', 1],
+  ['µs', 1],
+  ['ms', 1000],
+  ['s', 1_000_000],
+]);
+
+/** Rate units → bytes per second. */
+const RATE_UNITS: ReadonlyMap<string, number> = new Map([
+  ['', 1],
+  ['b/s', 1],
+  ['kb/s', 1e3],
+  ['mb/s', 1e6],
+  ['gb/s', 1e9],
+  ['kib/s', 1024],
+  ['mib/s', 1024 ** 2],
+  ['gib/s', 1024 ** 3],
+  ['bit/s', 1 / 8],
+  ['kbit/s', 1e3 / 8],
+  ['mbit/s', 1e6 / 8],
+  ['gbit/s', 1e9 / 8],
+]);
+
+function parseMetric(metric: Metric, op: Op, text: string, position: number) {
+  const m = /^(\d+(?:\.\d+)?)(.*)$/.exec(text);
+  if (!m) throw new FilterError(`bad ${metric} value "${text}"`, position);
+  const number = Number(m[1]);
+  const unit = m[2]!;
+  let scale: number | undefined;
+  if (metric === 'rtt') scale = TIME_UNITS.get(unit.toLowerCase());
+  else if (metric === 'retr') scale = unit === '' ? 1 : undefined;
+  else {
+    // Case matters for b (byte) and bit only by spelling; "MB/s" and "mb/s" are the same here.
+    const u = unit.toLowerCase();
+    scale = RATE_UNITS.get(u.endsWith('/s') || u === '' ? u : `${u}/s`);
+  }
+  if (scale === undefined) {
+    const units =
+      metric === 'rtt'
+        ? 'us, ms, s'
+        : metric === 'retr'
+          ? 'a plain count'
+          : 'B/s, KB/s, MB/s, KiB/s, Mbit/s …';
+    throw new FilterError(`bad unit "${unit}" for ${metric} (${units})`, position);
+  }
+  return { kind: 'metric' as const, metric, op, value: number * scale };
+}
 
 function parseTerm(source: string, position: number): Term {
   let body = source;
@@ -269,6 +343,12 @@ function parseTerm(source: string, position: number): Term {
     if (body.startsWith('!')) throw new FilterError('one "!" per term', position);
   }
   const base = { source, position, negated };
+  const metric = METRIC_TERM.exec(body);
+  if (metric)
+    return {
+      ...base,
+      ...parseMetric(metric[1]!.toLowerCase() as Metric, metric[2] as Op, metric[3]!, position),
+    };
   const field = FIELD_PREFIX.exec(body);
   // 'dead:beef::1' looks like a field but is an address: a bare word.
   if (field === null || looksLikeIPv6(body)) return { ...base, kind: 'text', needle: body.toLowerCase() };
@@ -552,7 +632,20 @@ function anyOf(list: readonly string[] | undefined, test: (text: string) => bool
 
 function compileTerm(term: Term): Predicate {
   const positive = compilePositive(term);
-  return term.negated ? (s) => !positive(s) : positive;
+  return term.negated ? (s, m) => !positive(s, m) : positive;
+}
+
+function metricValue(metric: Metric, m: FilterMetrics): number | undefined {
+  switch (metric) {
+    case 'rtt':
+      return m.rttUs;
+    case 'retr':
+      return m.totalRetrans;
+    case 'rx':
+      return m.rxBps;
+    case 'tx':
+      return m.txBps;
+  }
 }
 
 function compilePositive(term: Term): Predicate {
@@ -612,9 +705,28 @@ function compilePositive(term: Term): Predicate {
     }
     case 'any': {
       const alternatives = term.terms.map(compileTerm);
-      return (s) => {
-        for (let i = 0; i < alternatives.length; i++) if (alternatives[i]!(s)) return true;
+      return (s, m) => {
+        for (let i = 0; i < alternatives.length; i++) if (alternatives[i]!(s, m)) return true;
         return false;
+      };
+    }
+    case 'metric': {
+      const { metric, op, value } = term;
+      return (_s, m) => {
+        const v = m ? metricValue(metric, m) : undefined;
+        if (v === undefined) return false;
+        switch (op) {
+          case '>':
+            return v > value;
+          case '>=':
+            return v >= value;
+          case '<':
+            return v < value;
+          case '<=':
+            return v <= value;
+          case '=':
+            return v === value;
+        }
       };
     }
     case 'user': {

@@ -4,7 +4,7 @@ import type { InetProto, ProcessInfo, Socket } from '../model/types.js';
 import { parseIPv4, parseIPv6 } from '../proc/addr.js';
 import type { NameResolver } from '../sample/names.js';
 import { escapeControl } from './escape.js';
-import type { CompiledFilter, FilterSubject } from './filter.js';
+import type { CompiledFilter, FilterMetrics, FilterSubject } from './filter.js';
 
 /** A gutter mark, always shown as text: '+' opened/added, '-' closed/removed, '~' state changed, ' ' none. */
 export type Mark = '+' | '-' | '~' | ' ';
@@ -107,9 +107,11 @@ export function warmSubjects(rows: readonly RowBase[], from: number, count: numb
 export function filterRows<R extends RowBase>(
   rows: readonly R[],
   filter: CompiledFilter | undefined,
+  metrics?: (r: R) => FilterMetrics | undefined,
 ): readonly R[] {
   if (!filter || filter.terms.length === 0) return rows;
-  return rows.filter((r) => filter.matches(r.subject));
+  if (!filter.usesMetrics || !metrics) return rows.filter((r) => filter.matches(r.subject));
+  return rows.filter((r) => filter.matches(r.subject, metrics(r)));
 }
 
 // ---- sorting ---------------------------------------------------------------------------------------

@@ -1,7 +1,17 @@
+import { PROCESS_GROUPS, type ProcessGroup } from './processes.js';
+
 // UI state of the live view as a pure reducer, and the one keymap that turns keys into actions.
 // The help overlay prints KEYMAP, so what the help says is what the keys do.
 
-export const PANES = ['overview', 'connections', 'listeners', 'routes', 'interfaces', 'stats'] as const;
+export const PANES = [
+  'overview',
+  'connections',
+  'listeners',
+  'routes',
+  'interfaces',
+  'stats',
+  'processes',
+] as const;
 export type Pane = (typeof PANES)[number];
 
 export const PANE_TITLES: Record<Pane, string> = {
@@ -11,26 +21,42 @@ export const PANE_TITLES: Record<Pane, string> = {
   routes: 'Routes',
   interfaces: 'Interfaces',
   stats: 'Stats',
+  processes: 'Processes',
 };
 
 /** Columns of each pane's table (components/*Pane.tsx; a test checks they agree), for ←/→. */
 export const PANE_COLUMNS: Record<Pane, number> = {
   overview: 0,
-  connections: 11,
+  connections: 15,
   listeners: 7,
   routes: 6,
   interfaces: 21,
   stats: 7,
+  processes: 13,
 };
 
 /** Sortable columns per pane, in the order `s` cycles through them. The first is the default. */
 export const SORT_KEYS: Record<Pane, readonly string[]> = {
   overview: [],
-  connections: ['proto', 'local', 'remote', 'state', 'pid', 'recvQ', 'sendQ', 'age'],
+  connections: [
+    'proto',
+    'local',
+    'remote',
+    'state',
+    'pid',
+    'rx',
+    'tx',
+    'rtt',
+    'retr',
+    'recvQ',
+    'sendQ',
+    'age',
+  ],
   listeners: ['proto', 'local', 'pid', 'queue', 'status'],
   routes: ['destination', 'gateway', 'metric', 'iface'],
   interfaces: ['name', 'state', 'rx', 'tx', 'errors'],
   stats: ['group', 'name', 'value', 'rate'],
+  processes: ['share', 'rx', 'tx', 'retr', 'conns', 'listeners', 'pid', 'name'],
 };
 
 /** How `s` names a sort key in its notice. */
@@ -52,6 +78,11 @@ export const SORT_LABELS: Readonly<Record<string, string>> = {
   name: 'Name',
   rx: 'RX/s',
   tx: 'TX/s',
+  rtt: 'RTT',
+  retr: 'Retransmits',
+  share: 'Share of traffic',
+  conns: 'Connections',
+  listeners: 'Listeners',
   errors: 'Errors',
   group: 'Group (netstat order)',
   value: 'Value',
@@ -65,6 +96,11 @@ const DESCENDING: ReadonlySet<string> = new Set([
   'queue',
   'rx',
   'tx',
+  'rtt',
+  'retr',
+  'share',
+  'conns',
+  'listeners',
   'errors',
   'value',
   'rate',
@@ -95,6 +131,8 @@ export interface UiState {
   readonly hideZero: boolean;
   readonly changedOnly: boolean;
   readonly bits: boolean;
+  /** What the Processes pane groups by (t cycles it). */
+  readonly processGroup: ProcessGroup;
   readonly help: boolean;
   readonly details: boolean;
   /** First line of the help or details overlay in view: while one is open, the movement keys scroll it. */
@@ -127,6 +165,7 @@ export function initialUiState(overrides: Partial<UiState> = {}): UiState {
     hideZero: false,
     changedOnly: false,
     bits: false,
+    processGroup: 'process',
     help: false,
     details: false,
     overlayTop: 0,
@@ -171,6 +210,7 @@ export type Action =
   | { type: 'toggleZero' }
   | { type: 'toggleChanged' }
   | { type: 'toggleBits' }
+  | { type: 'cycleGroup' }
   | { type: 'details' }
   | { type: 'ack' }
   | { type: 'notice'; text: string | undefined };
@@ -372,6 +412,16 @@ export function reduce(state: UiState, action: Action): UiState {
       return { ...state, changedOnly: !state.changedOnly };
     case 'toggleBits':
       return { ...state, bits: !state.bits };
+    case 'cycleGroup': {
+      const next = PROCESS_GROUPS[(PROCESS_GROUPS.indexOf(state.processGroup) + 1) % PROCESS_GROUPS.length]!;
+      return {
+        ...state,
+        processGroup: next,
+        selected: setFor(state.selected, 'processes', 0),
+        scrollTop: setFor(state.scrollTop, 'processes', 0),
+        notice: `Processes by ${next === 'process' ? 'process' : next === 'remote' ? 'remote address' : 'local service (port)'}`,
+      };
+    }
     case 'details':
       return { ...state, details: !state.details, help: false, overlayTop: 0 };
     case 'ack':
@@ -529,6 +579,12 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: () => ({ type: 'toggleChanged' }),
   },
   { keys: 'b', help: 'bits / bytes per second', match: is('b'), action: () => ({ type: 'toggleBits' }) },
+  {
+    keys: 't',
+    help: 'Processes: by process / remote address / local service',
+    match: is('t'),
+    action: () => ({ type: 'cycleGroup' }),
+  },
   {
     keys: 'Enter',
     help: 'details of the selected row (Enter again closes)',

@@ -4,6 +4,7 @@
 export * from './connections.js';
 export * from './interfaces.js';
 export * from './listeners.js';
+export * from './processes.js';
 export * from './routes.js';
 export {
   filterRows,

@@ -127,6 +127,24 @@ describe.each(SIZES)('at %i×%i', (columns, rows) => {
     else expect(app.frame()).toMatch(/ActiveOpens\s+\d{13}…/);
   });
 
+  it('Processes keeps the process and its connections; RX/s and TX/s from 60', async () => {
+    const app = await renderApp(
+      makeStore([fixtureSnapshot('live-t0', 0), fixtureSnapshot('live-t1', 1000)]),
+      {
+        columns,
+        rows,
+        initial: { pane: 'processes' },
+      },
+    );
+    fits(app, columns, rows);
+    const lines = app.frame().split('\n');
+    // Line 1 says where the figures come from (here: /proc, so no byte rates); the header follows.
+    expect(lines[1]).toContain('no per-connection byte counters');
+    expect(lines[2]).toMatch(/Process/);
+    if (columns >= 60) expect(lines[2]).toMatch(/Estab.*RX\/s.*TX\/s/);
+    expect(app.frame()).toMatch(/375\d\/node/);
+  });
+
   it('Overview: the trouble header and what climbed first, then traffic and sockets', async () => {
     const app = await pane('overview', columns, rows);
     const frame = app.frame();
@@ -152,6 +170,7 @@ describe('PANE_COLUMNS', () => {
     const { ROUTE_COLUMNS } = await import('../../components/RoutesPane.js');
     const { INTERFACE_COLUMNS } = await import('../../components/InterfacesPane.js');
     const { STATS_COLUMNS } = await import('../../components/StatsPane.js');
+    const { PROCESS_COLUMNS } = await import('../../components/ProcessesPane.js');
     expect(PANE_COLUMNS).toEqual({
       overview: 0,
       connections: CONNECTION_COLUMNS,
@@ -159,6 +178,7 @@ describe('PANE_COLUMNS', () => {
       routes: ROUTE_COLUMNS,
       interfaces: INTERFACE_COLUMNS,
       stats: STATS_COLUMNS,
+      processes: PROCESS_COLUMNS,
     });
   });
 });

@@ -234,7 +234,7 @@ describe('hostile names (fixtures/edge-hostile)', () => {
     expect(app.rawFrame()).not.toContain('\u0007');
     expect(frame).not.toContain('\u001b');
     await app.press(KEY.enter);
-    const details = await app.until((f) => f.includes('Processes'), 'the details view');
+    const details = await app.until((f) => f.includes('Processes ('), 'the details view');
     expect(details).toContain('evil --title \\e[2J');
     expect(app.rawFrame()).not.toContain('\u001b[2J');
     expect(details).not.toContain('\u001b');

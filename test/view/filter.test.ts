@@ -360,3 +360,57 @@ describe('parseFilter on many rows', () => {
     expect(count).toBe(expected);
   });
 });
+
+describe('tcp_info comparisons', () => {
+  const m = { rttUs: 62_000, totalRetrans: 3, rxBps: 1_500_000, txBps: 2048 };
+  const subject: FilterSubject = { proto: 'tcp', text: ['tcp'] };
+  const hit = (source: string, metrics: typeof m | null = m) => {
+    const r = parseFilter(source);
+    if (!r.ok) throw new Error(r.error);
+    return r.filter.matches(subject, metrics ?? undefined);
+  };
+
+  it.each([
+    ['rtt>50ms', true],
+    ['rtt>62ms', false],
+    ['rtt>=62ms', true],
+    ['rtt<1s', true],
+    ['rtt>61999us', true],
+    ['rtt>50', true],
+    ['retr>0', true],
+    ['retr=3', true],
+    ['retr<3', false],
+    ['rx>1MB/s', true],
+    ['rx>1MiB/s', true],
+    ['rx>2MB/s', false],
+    ['rx>10Mbit/s', true],
+    ['tx<2KiB/s', false],
+    ['tx<=2KiB/s', true],
+    ['tx>1kb', true],
+    ['!retr>0', false],
+    ['RTT>50ms', true],
+  ])('%s → %s', (source, expected) => {
+    expect(hit(source)).toBe(expected);
+  });
+
+  it('a row without tcp_info does not match a comparison, and its negation does', () => {
+    expect(hit('retr>0', null)).toBe(false);
+    expect(hit('!retr>0', null)).toBe(true);
+  });
+
+  it('says it uses metrics, so the view re-filters every sample', () => {
+    const r = parseFilter('port:80 rtt>10ms');
+    expect(r.ok && r.filter.usesMetrics).toBe(true);
+    const plain = parseFilter('port:80');
+    expect(plain.ok && plain.filter.usesMetrics).toBe(false);
+  });
+
+  it.each([
+    ['rtt>fast', 'bad rtt value "fast"'],
+    ['rtt>5min', 'bad unit "min" for rtt (us, ms, s)'],
+    ['retr>2x', 'bad unit "x" for retr (a plain count)'],
+    ['rx>3furlongs', 'bad unit "furlongs" for rx (B/s, KB/s, MB/s, KiB/s, Mbit/s …)'],
+  ])('%s is an error: %s', (source, error) => {
+    expect(parseFilter(source)).toEqual({ ok: false, error, position: 0 });
+  });
+});

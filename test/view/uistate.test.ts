@@ -51,14 +51,22 @@ describe('reduce', () => {
     expect(s.details).toBe(false);
   });
 
-  it('nextPane and prevPane go round the six panes, and close help and details', () => {
+  it('nextPane and prevPane go round the seven panes, and close help and details', () => {
     let s = s0;
     const seen: string[] = [];
     for (let i = 0; i < PANES.length; i++) {
       s = reduce(s, { type: 'nextPane' });
       seen.push(s.pane);
     }
-    expect(seen).toEqual(['listeners', 'routes', 'interfaces', 'stats', 'overview', 'connections']);
+    expect(seen).toEqual([
+      'listeners',
+      'routes',
+      'interfaces',
+      'stats',
+      'processes',
+      'overview',
+      'connections',
+    ]);
     expect(reduce(s0, { type: 'prevPane' }).pane).toBe('overview');
     expect(reduce({ ...s0, pane: 'routes', details: true, help: true }, { type: 'prevPane' })).toMatchObject({
       pane: 'listeners',
@@ -237,6 +245,8 @@ describe('keyToAction outside the filter line', () => {
     ['4', { input: '4' }, { type: 'pane', pane: 'routes' }],
     ['5', { input: '5' }, { type: 'pane', pane: 'interfaces' }],
     ['6', { input: '6' }, { type: 'pane', pane: 'stats' }],
+    ['7', { input: '7' }, { type: 'pane', pane: 'processes' }],
+    ['t', { input: 't' }, { type: 'cycleGroup' }],
     ['→', { input: '', rightArrow: true }, { type: 'scrollColumns', delta: 1 }],
     ['←', { input: '', leftArrow: true }, { type: 'scrollColumns', delta: -1 }],
     ['Tab', { input: '', tab: true }, { type: 'nextPane' }],
@@ -440,5 +450,22 @@ describe('horizontal scroll', () => {
     expect(s.hOffset.listeners).toBe(0);
     for (let i = 0; i < 50; i++) s = reduce(s, { type: 'scrollColumns', delta: -1 });
     expect(s.hOffset.connections).toBe(0);
+  });
+});
+
+describe('Processes grouping', () => {
+  it('t cycles process → remote address → local service → process, from the first row, and says so', () => {
+    let s = initialUiState({ pane: 'processes', selected: { ...initialUiState().selected, processes: 5 } });
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      s = reduce(s, { type: 'cycleGroup' });
+      seen.push(`${s.processGroup}: ${s.notice}`);
+      expect(s.selected.processes).toBe(0);
+    }
+    expect(seen).toEqual([
+      'remote: Processes by remote address',
+      'service: Processes by local service (port)',
+      'process: Processes by process',
+    ]);
   });
 });
