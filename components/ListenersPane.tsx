@@ -14,6 +14,7 @@ function statusText(r: ListenerRow): string {
 
 function queueText(r: ListenerRow): string {
   if (r.queue === undefined) return '-';
+  if (r.overflows) return `FULL ${r.queue}/${r.backlog}`;
   if (r.socket.kind === 'inet' && r.socket.state === 'LISTEN')
     return r.backlog === undefined ? String(r.queue) : `${r.queue}/${r.backlog}`;
   return String(r.queue);
@@ -45,8 +46,8 @@ const COLUMNS: Column<ListenerRow>[] = [
     header: 'Accept',
     get: queueText,
     align: 'right',
-    width: 10,
-    min: 10,
+    width: 12,
+    min: 12,
     priority: 7,
     sortKey: 'queue',
   },

@@ -1,7 +1,7 @@
 // Listeners pane rows: current listeners with their accept queues; vanished ones (gone) and restarted ones
 // pinned at the top until acknowledged; listeners that appeared marked new for a minute.
 import { isListener, listenerKey } from '../model/diff.js';
-import type { LiveView, RestartedListener } from '../model/livestore.js';
+import { CLIMB_WINDOW_MS, type Climb, type LiveView, type RestartedListener } from '../model/livestore.js';
 import type { ProcessInfo, Socket } from '../model/types.js';
 import type { NameResolver } from '../sample/names.js';
 import { escapeControl } from './escape.js';
@@ -41,6 +41,11 @@ export interface ListenerRow extends RowBase {
   readonly backlog: number | undefined;
   /** The accept queue is at its limit: new connections are being dropped (ListenOverflows). */
   readonly full: boolean;
+  /**
+   * TcpExt ListenOverflows / ListenDrops climbed in the last minute while this queue is full: the kernel
+   * counts them host-wide, so this is the attribution ss and netstat leave to the reader. The last climbs.
+   */
+  readonly overflows: { readonly overflows?: Climb; readonly drops?: Climb } | undefined;
 }
 
 function queueOf(s: Socket): { queue?: number; backlog?: number } {
@@ -53,6 +58,13 @@ export function listenerRows(view: LiveView, t: Toggles, names?: NameResolver): 
   const { snapshot } = view;
   const rows: ListenerRow[] = [];
   const seen = new Set<string>();
+  const now = snapshot.wallMs;
+  const recent = (key: string) => {
+    const c = view.counters.get(key)?.climbs.at(-1);
+    return c && now - c.at < CLIMB_WINDOW_MS ? c : undefined;
+  };
+  const overflows = recent('TcpExt.ListenOverflows');
+  const drops = recent('TcpExt.ListenDrops');
   const make = (
     s: Socket,
     owners: readonly ProcessInfo[],
@@ -72,6 +84,7 @@ export function listenerRows(view: LiveView, t: Toggles, names?: NameResolver): 
     const text = [proto, local, program, user, status, String(s.inode)];
     if (s.kind === 'inet') text.push(String(s.local.port));
     const { queue, backlog } = status === 'gone' ? {} : queueOf(s);
+    const full = queue !== undefined && backlog !== undefined && backlog > 0 && queue >= backlog;
     rows.push({
       key: `${key} ${status}`,
       socket: s,
@@ -86,7 +99,8 @@ export function listenerRows(view: LiveView, t: Toggles, names?: NameResolver): 
       restart,
       queue,
       backlog,
-      full: queue !== undefined && backlog !== undefined && backlog > 0 && queue >= backlog,
+      full,
+      overflows: full && (overflows || drops) ? { overflows, drops } : undefined,
       subject: socketSubject(s, owners, text),
     });
   };

@@ -476,3 +476,29 @@ describe('row reuse between samples', () => {
     expect(numeric[0]).not.toBe(first[0]);
   });
 });
+
+describe('listener accept queues', () => {
+  const full = inet('tcp', '0.0.0.0:8080', '0.0.0.0:0', 'LISTEN', 21, { recvQ: 128, backlog: 128 });
+  const fine = inet('tcp', '0.0.0.0:9090', '0.0.0.0:0', 'LISTEN', 22, { recvQ: 3, backlog: 128 });
+  const c = (n: bigint) => counters({ TcpExt: { ListenOverflows: n, ListenDrops: n } });
+
+  it('marks a full queue, and attributes ListenOverflows/Drops climbing meanwhile to it only', () => {
+    const view = viewOf(
+      snapshot(0, { sockets: [full, fine], counters: c(10n) }),
+      snapshot(1000, { sockets: [full, fine], counters: c(25n) }),
+    );
+    const rows = listenerRows(view, T);
+    const at = (port: number) => rows.find((r) => r.socket.kind === 'inet' && r.socket.local.port === port)!;
+    expect(at(8080)).toMatchObject({ queue: 128, backlog: 128, full: true });
+    expect(at(8080).overflows?.overflows).toEqual({ at: WALL_BASE + 1000, delta: 15n });
+    expect(at(9090)).toMatchObject({ queue: 3, full: false, overflows: undefined });
+  });
+
+  it('a full queue with no overflow counted is only full', () => {
+    const view = viewOf(
+      snapshot(0, { sockets: [full], counters: c(10n) }),
+      snapshot(1000, { sockets: [full], counters: c(10n) }),
+    );
+    expect(listenerRows(view, T)[0]).toMatchObject({ full: true, overflows: undefined });
+  });
+});
