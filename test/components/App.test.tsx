@@ -437,18 +437,21 @@ describe('vanished listeners', () => {
     const when = formatClock(WALL_BASE + 1000);
     const gone = await app.until((f) => f.includes('gone'), 'the gone listeners');
     const goneRows = gone.split('\n').filter((l) => l.startsWith('-gone'));
-    expect(goneRows.map((l) => l.replace(/\s+/g, ' ').trim())).toEqual([
+    const squeezed = goneRows.map((l) => l.replace(/\s+/g, ' ').trim());
+    expect(squeezed.slice(0, 6)).toEqual([
       `-gone ${when} tcp 127.0.0.1:42453 - 3752/node root 7023`,
       `-gone ${when} tcp 127.0.0.1:46393 - 3752/node root 7025`,
       `-gone ${when} tcp6 [::1]:39071 - 3752/node root 7024`,
       `-gone ${when} udp 127.0.0.1:41282 - 3752/node root 11593`,
       `-gone ${when} udp 127.0.0.1:55562 - 3752/node root 11591`,
       `-gone ${when} udp6 [::1]:33039 - 3752/node root 11592`,
-      // Gone unix listeners are pinned with the rest, even while unix sockets are hidden.
-      `-gone ${when} u_str /tmp/netwatch-loadgen-Zf8Ut8/s0… - 3752/node root 11450`,
-      `-gone ${when} u_str /tmp/netwatch-loadgen-Zf8Ut8/s1… - 3752/node root 11451`,
-      `-gone ${when} u_str /tmp/netwatch-loadgen-Zf8Ut8/s2… - 3752/node root 11590`,
     ]);
+    // Gone unix listeners are pinned with the rest, even while unix sockets are hidden (paths cut to fit).
+    expect(squeezed.slice(6)).toHaveLength(3);
+    for (const [i, inode] of ['11450', '11451', '11590'].entries())
+      expect(squeezed[6 + i]).toMatch(
+        new RegExp(`^-gone ${when} u_str /tmp/netwatch-loadgen-Zf8Ut8/s\\S* - 3752/node root ${inode}$`),
+      );
     expect(gone.split('\n').at(-1)).toMatch(/^9 listeners gone \(a: ack\) │ vm/);
     expect(gone).toMatch(new RegExp(`\\+new ${when}\\s+tcp\\s+127\\.0\\.0\\.1:51675`));
 
