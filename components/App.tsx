@@ -2,7 +2,7 @@ import { Box, useApp, useInput } from 'ink';
 import { useMemo, useReducer, useRef } from 'react';
 import { useFollowedSelection } from '../hooks/useFollowedSelection.js';
 import { useLiveView } from '../hooks/useLiveView.js';
-import { usePaneRows } from '../hooks/usePaneRows.js';
+import { jumpActions, usePaneRows } from '../hooks/usePaneRows.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { listenerKey } from '../src/model/diff.js';
 import type { LiveStore } from '../src/model/livestore.js';
@@ -26,13 +26,16 @@ import {
   type ConnectionRow,
   type CounterRow,
   connectionMetrics,
+  type EventRow,
   type InterfaceRow,
+  jumpTarget,
   type ListenerRow,
   type ProcessRow,
   type RouteRow,
   tcpStateCounts,
 } from '../src/view/viewmodel.js';
 import { ConnectionsPane } from './ConnectionsPane.js';
+import { EventsPane } from './EventsPane.js';
 import { FilterLine } from './FilterLine.js';
 import { InterfacesPane } from './InterfacesPane.js';
 import { ListenersPane } from './ListenersPane.js';
@@ -133,7 +136,12 @@ export function App({
   // What this render shows, and from which state: the view may have moved the selection to follow its row.
   const shown = useRef({ ui, selected, scrollTop });
   shown.current = { ui, selected, scrollTop };
+  // What the keys act on (a row to jump from, rows to acknowledge): this render's, not the one the handler
+  // was first made in.
+  const onScreen = useRef({ rows, view, page, keyContext });
+  onScreen.current = { rows, view, page, keyContext };
   useInput((input, key) => {
+    const { rows, view, page, keyContext } = onScreen.current;
     let state = latest.current;
     // The first key after a render starts from the row on screen (later keys of the same burst already do).
     const { ui: from, selected: at, scrollTop: top } = shown.current;
@@ -157,6 +165,20 @@ export function App({
       }
       if (action.type === 'togglePause') store.setPaused(!state.paused);
       if (action.type === 'ack') store.acknowledge(ackKeys(state, rows, page));
+      // Enter on an event: its object, in its pane (the filter there is cleared if it hides the row).
+      if (action.type === 'details' && state.pane === 'events' && !state.details && view) {
+        const row = rows[state.selected.events] as EventRow | undefined;
+        const target = row ? jumpTarget(row.event) : undefined;
+        if (target) {
+          const jump = jumpActions(view, state, target, names, page);
+          for (const a of jump) {
+            state = reduce(state, a);
+            latest.current = state;
+            dispatch(a);
+          }
+          continue;
+        }
+      }
       // An invalid filter is not applied: the line stays open with its error, the last good filter stays.
       if (action.type === 'filterApply' && state.editing !== undefined && !parseFilter(state.editing).ok)
         continue;
@@ -267,6 +289,9 @@ export function App({
         break;
       case 'stats':
         body = <StatsPane rows={rows as CounterRow[]} {...common} />;
+        break;
+      case 'events':
+        body = <EventsPane rows={rows as EventRow[]} now={snapshot?.wallMs ?? 0} {...common} />;
         break;
       case 'processes':
         body = (

@@ -64,7 +64,7 @@ export function FilterLine({
     );
   }
   const hint = noRows
-    ? '? help  2-7 panes  Tab next  a ack  q quit'
+    ? '? help  2-8 panes  Tab next  a ack  q quit'
     : `${count}  ? help  / filter  Enter details  q quit`;
   return (
     <Text wrap="truncate-end" dimColor={!noColor}>

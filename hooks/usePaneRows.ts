@@ -3,12 +3,13 @@ import type { LiveView } from '../src/model/livestore.js';
 import type { NameResolver } from '../src/sample/names.js';
 import type { AnyRow } from '../src/view/details.js';
 import { type CompiledFilter, type FilterMetrics, parseFilter } from '../src/view/filter.js';
-import type { Pane, UiState } from '../src/view/uistate.js';
+import type { Action, Pane, UiState } from '../src/view/uistate.js';
 import type { ConnectionRow, Toggles } from '../src/view/viewmodel.js';
 import {
   connectionMetrics,
   connectionRows,
   counterRows,
+  eventRows,
   filterRows,
   interfaceRows,
   listenerRows,
@@ -19,6 +20,7 @@ import {
   routeRows,
   sortConnections,
   sortCounters,
+  sortEvents,
   sortInterfaces,
   sortListeners,
   sortProcesses,
@@ -62,6 +64,8 @@ function buildRows(
       return counterRows(view, t);
     case 'processes':
       return processRows(view, group, names, t.numeric);
+    case 'events':
+      return eventRows(view);
   }
 }
 
@@ -87,6 +91,8 @@ function sortRows(
       return sortCounters(rows as never, key, reverse);
     case 'processes':
       return sortProcesses(rows as never, key, reverse);
+    case 'events':
+      return sortEvents(rows as never, key, reverse);
   }
 }
 
@@ -162,4 +168,44 @@ export function usePaneRows(view: LiveView | undefined, ui: UiState, names: Name
     return n;
   }, [pane, view, built]);
   return { rows, total, error };
+}
+
+/**
+ * The actions that take the view to the row whose key starts with `target.key` in `target.pane` (Enter on
+ * an event): the pane, its filter cleared when the filter hides the row, and the row selected and in view.
+ * The row is looked up as the pane would show it (same rows, filter and sort); a row that is no longer
+ * there (a listener acknowledged since) leaves just the pane switch.
+ */
+export function jumpActions(
+  view: LiveView,
+  ui: UiState,
+  target: { pane: Pane; key: string },
+  names: NameResolver,
+  page: number,
+): Action[] {
+  const { pane } = target;
+  const t = {
+    numeric: ui.numeric,
+    showUnix: ui.showUnix,
+    hideZero: ui.hideZero,
+    changedOnly: ui.changedOnly,
+  };
+  const built = buildRows(view, pane, t, names, undefined, ui.processGroup);
+  const { key, reverse } = ui.sort[pane];
+  const metrics = pane === 'connections' ? connectionMetrics(view) : undefined;
+  const find = (rows: readonly AnyRow[]) =>
+    rows.findIndex((r) => r.key === target.key || r.key.startsWith(`${target.key} `));
+  const parsed = parseFilter(ui.filters[pane]);
+  const filtered = parsed.ok ? filterRows(built, parsed.filter) : built;
+  const actions: Action[] = [{ type: 'pane', pane }];
+  let rows = sortRows(filtered, pane, key, reverse, metrics);
+  let index = find(rows);
+  if (index < 0 && filtered !== built) {
+    rows = sortRows(built, pane, key, reverse, metrics);
+    index = find(rows);
+    if (index >= 0) actions.push({ type: 'filterCancel' });
+  }
+  if (index >= 0)
+    actions.push({ type: 'select', index, scrollTop: Math.max(0, index - Math.floor(page / 2)) });
+  return actions;
 }

@@ -8,15 +8,53 @@ export type EventKind =
   | 'listener-new'
   | 'listener-gone'
   | 'listener-restarted'
+  | 'listener-owner-exited'
   | 'iface-new'
   | 'iface-deleted'
   | 'iface-up'
   | 'iface-down'
   | 'iface-mtu'
+  | 'iface-addr'
   | 'route-added'
   | 'route-removed'
+  | 'route-changed'
   | 'counter-climbing'
-  | 'counter-quiet';
+  | 'counter-quiet'
+  | 'conntrack-high'
+  | 'conntrack-ok'
+  | 'state-high'
+  | 'state-ok'
+  | 'owners-unreadable'
+  /** A rate or state alert rule crossed its limit (src/model/alerts.ts). */
+  | 'alert';
+
+/** Every kind, for `kind:` in the filter and for the exporter's counter. */
+export const EVENT_KINDS: readonly EventKind[] = [
+  'listener-new',
+  'listener-gone',
+  'listener-restarted',
+  'listener-owner-exited',
+  'iface-new',
+  'iface-deleted',
+  'iface-up',
+  'iface-down',
+  'iface-mtu',
+  'iface-addr',
+  'route-added',
+  'route-removed',
+  'route-changed',
+  'counter-climbing',
+  'counter-quiet',
+  'conntrack-high',
+  'conntrack-ok',
+  'state-high',
+  'state-ok',
+  'owners-unreadable',
+  'alert',
+];
+
+/** Where the event was seen: a sample's diff, or a kernel notification between samples (rtnetlink). */
+export type EventSource = 'sample' | 'netlink';
 
 /** Which table an event's object lives in, and its key there, so the view can jump to it. */
 export interface EventTarget {
@@ -35,7 +73,22 @@ export interface NetEvent {
   /** What changed, in a few words: "pid 812 → 907", "down 3.0s", "+42 in 12s". Raw host text: escape to print. */
   readonly detail: string;
   readonly target?: EventTarget;
+  /** Default 'sample'. */
+  readonly source?: EventSource;
 }
+
+/** Conntrack use that makes an event when crossed upwards (and a quiet one when back below the lower). */
+export const CONNTRACK_LEVELS: readonly number[] = [0.8, 0.95];
+
+/**
+ * TCP states whose count piling up is news, with the count that makes an event (and half of it, back
+ * below, the all-clear): CLOSE_WAIT is an application not closing its sockets, SYN_RECV a handshake flood
+ * or an accept queue that does not drain.
+ */
+export const STATE_LEVELS: ReadonlyMap<string, number> = new Map([
+  ['CLOSE_WAIT', 100],
+  ['SYN_RECV', 100],
+]);
 
 /** Events the store keeps (the oldest go first). */
 export const EVENT_LIMIT = 10_000;

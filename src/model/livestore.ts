@@ -5,6 +5,7 @@
 // session. Pausing freezes what is shown while sampling goes on underneath (bottom's habit), so a listener
 // that vanishes during a pause is still reported when the display resumes.
 
+import { AlertEngine, type AlertFiring, type AlertRule } from './alerts.js';
 import { isTroubleCounter } from './counters.js';
 import {
   type CounterChange,
@@ -16,7 +17,15 @@ import {
   type SnapshotDiff,
   socketKey,
 } from './diff.js';
-import { appendEvents, type NetEvent, pidsOf, pidText } from './events.js';
+import {
+  appendEvents,
+  CONNTRACK_LEVELS,
+  EVENT_LIMIT,
+  type NetEvent,
+  pidsOf,
+  pidText,
+  STATE_LEVELS,
+} from './events.js';
 import { SeriesRing } from './series.js';
 import type { Interface, OwnerMap, ProcessInfo, Route, Snapshot, Socket } from './types.js';
 
@@ -123,6 +132,8 @@ export interface LiveView {
   readonly counters: ReadonlyMap<string, CounterActivity>;
   /** Events of the session, oldest first (bounded, see EVENT_LIMIT). */
   readonly events: readonly NetEvent[];
+  /** Ids of the events an alert rule fired on (highlighted). */
+  readonly alerted: ReadonlySet<number>;
   /** Wall time when netwatch started: sockets first seen in the first sample existed "since before". */
   readonly startedAt: number;
   /** Wall time a socket key was first seen, or undefined when it predates netwatch. */
@@ -145,8 +156,12 @@ export const seriesKey = {
 export interface LiveStoreOptions {
   /** Called with the listeners that vanished in a tick (for --bell). */
   readonly onVanished?: (gone: readonly GoneListener[]) => void;
-  /** Called with each sample's new events. */
+  /** Called with each sample's new events (alert events included). */
   readonly onEvents?: (events: readonly NetEvent[]) => void;
+  /** `--alert` rules, evaluated on every sample. */
+  readonly alerts?: readonly AlertRule[];
+  /** Called with each sample's firings (for the bell and --on-alert). */
+  readonly onAlerts?: (firings: readonly AlertFiring[]) => void;
 }
 
 /** "tcp 0.0.0.0:80", "tcp6 [::]:22", "unix /run/app.sock": a listener as a person names it. */
@@ -181,6 +196,12 @@ export class LiveStore {
   private removedInterfaces: RemovedInterface[] = [];
   private activity = new Map<string, CounterActivity>();
   private events: readonly NetEvent[] = [];
+  private conntrackLevel = 0;
+  private readonly alertEngine: AlertEngine | undefined;
+  private alerted: ReadonlySet<number> = new Set();
+  private stateCounts: Map<string, number> | undefined;
+  private readonly statesHigh = new Set<string>();
+  private toldUnreadable = false;
   private nextEventId = 1;
   private readonly rings = new Map<string, SeriesRing>();
   private latest: LiveView | undefined;
@@ -192,7 +213,38 @@ export class LiveStore {
   constructor(
     private readonly source: SampleSource,
     private readonly opts: LiveStoreOptions = {},
-  ) {}
+  ) {
+    if (opts.alerts && opts.alerts.length > 0) this.alertEngine = new AlertEngine(opts.alerts);
+  }
+
+  /** Runs the alert rules on this sample; their own events join `fresh`, and the events they fired on are marked. */
+  private fireAlerts(snapshot: Snapshot, diff: SnapshotDiff | undefined, fresh: NetEvent[]): AlertFiring[] {
+    const engine = this.alertEngine!;
+    let counts: Map<string, number> | undefined;
+    const stateCount = (state: string) => {
+      if (!counts) {
+        counts = new Map();
+        for (const s of snapshot.sockets)
+          if (s.kind === 'inet' && (s.proto === 'tcp' || s.proto === 'tcp6'))
+            counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+      }
+      return counts.get(state) ?? 0;
+    };
+    const rateOf = (group: string, name: string) => diff?.counters.get(group)?.get(name)?.rate;
+    const firings = engine.evaluate(snapshot, [...fresh], rateOf, stateCount, () => this.nextEventId++);
+    if (firings.length === 0) return firings;
+    const alerted = new Set(this.alerted);
+    for (const f of firings) {
+      if (f.event.kind === 'alert') fresh.push(f.event);
+      alerted.add(f.event.id);
+    }
+    // Bounded like the events: ids older than the kept events are dropped.
+    const oldest = fresh[0]?.id ?? 0;
+    if (alerted.size > 2 * EVENT_LIMIT)
+      for (const id of alerted) if (id < oldest - EVENT_LIMIT) alerted.delete(id);
+    this.alerted = alerted;
+    return firings;
+  }
 
   /** Start following the source; returns the unsubscribe function. */
   attach(): () => void {
@@ -210,11 +262,14 @@ export class LiveStore {
     this.startedAt ??= snapshot.wallMs;
     const fresh: NetEvent[] = [];
     if (diff) this.track(diff, snapshot, seq, fresh);
+    this.observeLevels(snapshot, diff, fresh);
+    const firings = this.alertEngine ? this.fireAlerts(snapshot, diff, fresh) : [];
     this.expire(snapshot.wallMs);
     this.recordSeries(diff, snapshot, seq);
     this.events = appendEvents(this.events, fresh);
     this.latest = this.viewOf(snapshot, diff, seq);
     if (fresh.length > 0) this.opts.onEvents?.(fresh);
+    if (firings.length > 0) this.opts.onAlerts?.(firings);
     if (!this.paused) this.publish(this.latest);
   }
 
@@ -232,6 +287,7 @@ export class LiveStore {
       removedInterfaces: this.removedInterfaces,
       counters: this.activity,
       events: this.events,
+      alerted: this.alerted,
       startedAt: this.startedAt ?? snapshot.wallMs,
       firstSeen: this.firstSeen,
       series: (key, n) => this.rings.get(key)?.window(seq, n) ?? new Array(Math.max(0, n)).fill(undefined),
@@ -241,6 +297,75 @@ export class LiveStore {
 
   private event(fresh: NetEvent[], e: Omit<NetEvent, 'id'>): void {
     fresh.push({ id: this.nextEventId++, ...e });
+  }
+
+  /** Conntrack level, piling-up states, and the owner scan's blind spots: conditions, checked every sample. */
+  private observeLevels(snapshot: Snapshot, diff: SnapshotDiff | undefined, fresh: NetEvent[]): void {
+    const now = snapshot.wallMs;
+    const use = snapshot.conntrackUse;
+    if (use && use.max > 0) {
+      const ratio = use.count / use.max;
+      let level = 0;
+      for (const l of CONNTRACK_LEVELS) if (ratio >= l) level = l;
+      if (level > this.conntrackLevel) {
+        this.event(fresh, {
+          time: now,
+          kind: 'conntrack-high',
+          object: 'conntrack',
+          detail: `${use.count}/${use.max} (${Math.round(ratio * 100)}%), over ${Math.round(level * 100)}%`,
+        });
+        this.conntrackLevel = level;
+      } else if (this.conntrackLevel > 0 && ratio < CONNTRACK_LEVELS[0]! - 0.05) {
+        this.event(fresh, {
+          time: now,
+          kind: 'conntrack-ok',
+          object: 'conntrack',
+          detail: `${use.count}/${use.max} (${Math.round(ratio * 100)}%)`,
+        });
+        this.conntrackLevel = 0;
+      }
+    }
+    // Counting states walks every socket: only when the socket list changed.
+    if (
+      !diff ||
+      diff.opened.length > 0 ||
+      diff.closed.length > 0 ||
+      diff.changed.length > 0 ||
+      !this.stateCounts
+    ) {
+      const counts = new Map<string, number>();
+      for (const s of snapshot.sockets)
+        if (s.kind === 'inet' && STATE_LEVELS.has(s.state))
+          counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+      this.stateCounts = counts;
+    }
+    for (const [state, level] of STATE_LEVELS) {
+      const n = this.stateCounts.get(state) ?? 0;
+      const high = this.statesHigh.has(state);
+      if (!high && n >= level) {
+        this.statesHigh.add(state);
+        this.event(fresh, {
+          time: now,
+          kind: 'state-high',
+          object: state,
+          detail: `${n} sockets, ${level} or more`,
+        });
+      } else if (high && n < level / 2) {
+        this.statesHigh.delete(state);
+        this.event(fresh, { time: now, kind: 'state-ok', object: state, detail: `${n} sockets` });
+      }
+    }
+    const unreadable = snapshot.ownerStats.unreadable;
+    if (unreadable > 0 && !this.toldUnreadable) {
+      this.toldUnreadable = true;
+      const first = snapshot.ownerStats.firstUnreadable;
+      this.event(fresh, {
+        time: now,
+        kind: 'owners-unreadable',
+        object: 'owner scan',
+        detail: `${unreadable} process${unreadable === 1 ? "'s" : "es'"} sockets could not be read${first ? ` (pid ${first.pid}: ${first.reason})` : ''}`,
+      });
+    }
   }
 
   private track(diff: SnapshotDiff, snapshot: Snapshot, seq: number, fresh: NetEvent[]): void {
@@ -268,8 +393,26 @@ export class LiveStore {
     if (prev && prevOwners !== snapshot.owners) this.trackOwnerChanges(prev, snapshot, fresh);
 
     this.removedRoutes = this.removedRoutes.filter((r) => seq - r.removedSeq < CLOSED_TICKS);
-    for (const r of diff.routesRemoved) {
+    for (const r of diff.routesRemoved)
       this.removedRoutes.push({ key: routeKey(r), route: r, removedSeq: seq });
+    // A route removed and one added for the same destination in one sample is one route that changed.
+    const dest = (r: Route) => `${r.family} ${r.destination}/${r.prefixLength} ${r.source ?? ''}`;
+    const added = new Map<string, Route>();
+    for (const r of diff.routesAdded) if (!added.has(dest(r))) added.set(dest(r), r);
+    const paired = new Set<Route>();
+    for (const r of diff.routesRemoved) {
+      const b = added.get(dest(r));
+      if (b && !paired.has(b)) {
+        paired.add(b);
+        this.event(fresh, {
+          time: now,
+          kind: 'route-changed',
+          object: routeName(b).replace(/ dev .*/, ''),
+          detail: routeChange(r, b),
+          target: { table: 'routes', key: routeKey(b) },
+        });
+        continue;
+      }
       this.event(fresh, {
         time: now,
         kind: 'route-removed',
@@ -279,13 +422,14 @@ export class LiveStore {
       });
     }
     for (const r of diff.routesAdded)
-      this.event(fresh, {
-        time: now,
-        kind: 'route-added',
-        object: routeName(r),
-        detail: routeDetail(r),
-        target: { table: 'routes', key: routeKey(r) },
-      });
+      if (!paired.has(r))
+        this.event(fresh, {
+          time: now,
+          kind: 'route-added',
+          object: routeName(r),
+          detail: routeDetail(r),
+          target: { table: 'routes', key: routeKey(r) },
+        });
 
     if (prev) this.trackInterfaces(prev, snapshot, fresh);
     this.trackCounters(diff, now, fresh);
@@ -374,10 +518,34 @@ export class LiveStore {
       if (s.inode === 0 || !isListener(s)) continue;
       const now = next.owners.get(s.inode);
       const then = before.get(s.inode);
-      if (!now || !then || now === then || now.length === 0 || then.length === 0) continue;
+      if (!then || now === then || then.length === 0) continue;
+      if (!now || now.length === 0) {
+        // Nobody is seen holding it any more, yet it listens: its process exited and left it to a child
+        // the owner scan has not read yet, or to a process it cannot read.
+        this.event(fresh, {
+          time: next.wallMs,
+          kind: 'listener-owner-exited',
+          object: listenerName(s),
+          detail: `pid ${pidText(pidsOf(then))} no longer holds it; no holder seen`,
+          target: { table: 'listeners', key: listenerKey(s) },
+        });
+        continue;
+      }
       const thenPids = pidsOf(then);
       const nowPids = pidsOf(now);
-      if (nowPids.some((p) => thenPids.includes(p))) continue;
+      if (nowPids.some((p) => thenPids.includes(p))) {
+        // Some holders are gone, the socket stays with the rest: a worker (or the master) exited.
+        const left = thenPids.filter((p) => !nowPids.includes(p));
+        if (left.length > 0)
+          this.event(fresh, {
+            time: next.wallMs,
+            kind: 'listener-owner-exited',
+            object: listenerName(s),
+            detail: `pid ${pidText(left)} no longer holds it; ${pidText(nowPids)} still ${nowPids.length === 1 ? 'does' : 'do'}`,
+            target: { table: 'listeners', key: listenerKey(s) },
+          });
+        continue;
+      }
       const key = listenerKey(s);
       if (this.restarted.get(key)?.at === next.wallMs) continue;
       this.restart(fresh, s, { key, at: next.wallMs, beforePids: thenPids, afterPids: nowPids });
@@ -665,6 +833,14 @@ function stateText(i: Interface): string {
 function routeName(r: Route): string {
   const dest = r.prefixLength === 0 ? 'default' : `${r.destination}/${r.prefixLength}`;
   return `${dest} dev ${r.iface}`;
+}
+
+function routeChange(a: Route, b: Route): string {
+  const parts: string[] = [];
+  if (a.gateway !== b.gateway) parts.push(`via ${a.gateway} → ${b.gateway}`);
+  if (a.iface !== b.iface) parts.push(`dev ${a.iface} → ${b.iface}`);
+  if (a.metric !== b.metric) parts.push(`metric ${a.metric} → ${b.metric}`);
+  return parts.join(', ') || routeDetail(b);
 }
 
 function routeDetail(r: Route): string {

@@ -12,6 +12,7 @@ import { KEYMAP, type Pane } from './uistate.js';
 import type {
   ConnectionRow,
   CounterRow,
+  EventRow,
   InterfaceRow,
   ListenerRow,
   ProcessRow,
@@ -23,12 +24,13 @@ export function helpLines(): string[] {
   return [
     ...keys,
     '',
-    'Filter (/): space-separated terms, all must match; ! negates a term',
-    '  port:80 sport:22 dport:443 port:8000-8100   pid:3937   state:est   proto:tcp6',
-    '  addr:10.0.0.0/8 saddr:127.0.0.1 daddr:::1   cmd:nginx   user:www-data',
+    'Filter (/): space-separated terms, all must match; ! negates a term; a,b is either',
+    '  port:80,443 sport:22 dport:443 port:8000-8100   pid:3937   state:est,tw   proto:tcp6',
+    '  addr:10.0.0.0/8 saddr:127.0.0.1 daddr:::1   cmd:nginx (name or command line)   user:www-data',
+    '  rtt>50ms  retr>0  rx>1MB/s  tx<10KiB/s   (tcp_info)      kind:listener  kind:iface-down (Events)',
     '  a bare word matches any column (LISTEN, 8080, a counter name, an interface)',
     '',
-    'Marks: + opened/new  - closed/gone  ~ state changed/reset  ! trouble counter climbing',
+    'Marks: + opened/new  - closed/gone  ~ changed/restarted/reset  ! climbing, retransmitting, alert',
   ];
 }
 
@@ -128,7 +130,14 @@ function socketLines(
   return lines;
 }
 
-export type AnyRow = ConnectionRow | ListenerRow | RouteRow | InterfaceRow | CounterRow | ProcessRow;
+export type AnyRow =
+  | ConnectionRow
+  | ListenerRow
+  | RouteRow
+  | InterfaceRow
+  | CounterRow
+  | ProcessRow
+  | EventRow;
 
 /** A rate history accessor (LiveView.series), for the sparklines of counter details. */
 export type SeriesOf = (key: string, n: number) => (number | undefined)[];
@@ -235,6 +244,15 @@ export function detailsLines(
     }
     case 'processes':
       return processDetails(row as ProcessRow, tcp);
+    case 'events': {
+      const e = (row as EventRow).event;
+      return [
+        `Time       ${formatClock(e.time)} (${formatDuration(now - e.time)} ago)${e.source === 'netlink' ? ', from a kernel notification between samples' : ''}`,
+        `Kind       ${e.kind}${(row as EventRow).alerted ? '   (an alert rule fired on it)' : ''}`,
+        `Object     ${escapeControl(e.object)}`,
+        `Detail     ${escapeControl(e.detail)}`,
+      ];
+    }
   }
 }
 

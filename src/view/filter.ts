@@ -21,6 +21,7 @@
 //   user:www-data                  exact, case-insensitive
 //   word                           case-insensitive substring of any displayed column
 // A row without the field a term asks about (port: on a counter row) does not match it, so !port:80 does.
+import { EVENT_KINDS } from '../model/events.js';
 import { parseIPv4, parseIPv6 } from '../proc/addr.js';
 
 export interface FilterSubject {
@@ -35,6 +36,8 @@ export interface FilterSubject {
   /** Full command lines of the owners (cmd: matches these too: `cmd:bulk.py` finds `python3 bulk.py`). */
   cmdlines?: readonly string[];
   users?: readonly string[];
+  /** An event's kind (Events pane), for kind:. */
+  kind?: string;
   /** Every displayed column's text, for bare words (also counter names, interface names, unix paths...). */
   text: readonly string[];
 }
@@ -68,6 +71,8 @@ export type Term = TermBase &
     | { readonly kind: 'proto'; readonly protos: readonly string[] }
     | { readonly kind: 'cmd'; readonly needle: string }
     | { readonly kind: 'user'; readonly name: string }
+    /** kind:listener — an event kind starting with the needle (Events pane). */
+    | { readonly kind: 'eventKind'; readonly needle: string }
     | { readonly kind: 'text'; readonly needle: string }
     /** `field:a,b`: any of the alternatives (each a term of the same field, not negated). */
     | { readonly kind: 'any'; readonly terms: readonly Term[] }
@@ -110,6 +115,7 @@ export const FILTER_HELP: readonly (readonly [syntax: string, meaning: string])[
   ['port:80,443  state:est,tw', 'a comma is "or" within a field'],
   ['rtt>50ms  retr>0  rx>1MB/s', 'tcp_info comparisons: > >= < <= =, with units'],
   ['user:www-data', 'owner is'],
+  ['kind:listener  kind:iface-down', 'an event of that kind (Events pane)'],
   ['!term', 'negate; all terms must match'],
 ];
 
@@ -124,7 +130,8 @@ type FieldName =
   | 'state'
   | 'proto'
   | 'cmd'
-  | 'user';
+  | 'user'
+  | 'kind';
 
 const FIELDS: readonly FieldName[] = [
   'port',
@@ -138,6 +145,7 @@ const FIELDS: readonly FieldName[] = [
   'proto',
   'cmd',
   'user',
+  'kind',
 ];
 
 /** Names people reach for from other tools, mapped to ours for the "try ..." hint. */
@@ -420,6 +428,13 @@ function parseTerm(source: string, position: number): Term {
       return { ...base, kind: 'cmd', needle: value.toLowerCase() };
     case 'user':
       return { ...base, kind: 'user', name: value.toLowerCase() };
+    case 'kind':
+      if (!EVENT_KINDS.some((k) => k.startsWith(value.toLowerCase())))
+        throw new FilterError(
+          `unknown event kind "${value}" (listener, iface, route, counter, conntrack, state, alert …)`,
+          position,
+        );
+      return { ...base, kind: 'eventKind', needle: value.toLowerCase() };
   }
 }
 
@@ -732,6 +747,10 @@ function compilePositive(term: Term): Predicate {
     case 'user': {
       const equals = equalsMatcher(term.name);
       return (s) => anyOf(s.users, equals);
+    }
+    case 'eventKind': {
+      const { needle } = term;
+      return (s) => s.kind?.startsWith(needle) === true;
     }
     case 'text': {
       const contains = containsMatcher(term.needle);

@@ -1,4 +1,5 @@
 // Routes pane rows: the routing tables, with routes removed a tick ago marked '-'.
+import { routeKey } from '../model/diff.js';
 import type { LiveView } from '../model/livestore.js';
 import type { Route } from '../model/types.js';
 import { routeFlagsText } from '../proc/route.js';
@@ -28,7 +29,8 @@ function routeRow(r: Route, mark: Mark, t: Toggles, names: NameResolver | undefi
   const flags = routeFlagsText(r.flags, r.family);
   const iface = escapeControl(r.iface);
   return {
-    key: `${r.family} ${r.destination}/${r.prefixLength} ${r.gateway} ${r.iface} ${r.metric} ${mark === '-' ? 'removed' : ''}`,
+    // The diff's route key (events point at it), then whether this is the removed copy.
+    key: `${routeKey(r)}${mark === '-' ? ' removed' : ''}`,
     route: r,
     family: r.family,
     destination: isDefault && !t.numeric ? destination : `${destination}/${r.prefixLength}`,

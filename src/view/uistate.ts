@@ -11,6 +11,7 @@ export const PANES = [
   'interfaces',
   'stats',
   'processes',
+  'events',
 ] as const;
 export type Pane = (typeof PANES)[number];
 
@@ -22,6 +23,7 @@ export const PANE_TITLES: Record<Pane, string> = {
   interfaces: 'Interfaces',
   stats: 'Stats',
   processes: 'Processes',
+  events: 'Events',
 };
 
 /** Columns of each pane's table (components/*Pane.tsx; a test checks they agree), for ←/→. */
@@ -33,6 +35,7 @@ export const PANE_COLUMNS: Record<Pane, number> = {
   interfaces: 21,
   stats: 7,
   processes: 13,
+  events: 5,
 };
 
 /** Sortable columns per pane, in the order `s` cycles through them. The first is the default. */
@@ -57,6 +60,7 @@ export const SORT_KEYS: Record<Pane, readonly string[]> = {
   interfaces: ['name', 'state', 'rx', 'tx', 'errors'],
   stats: ['group', 'name', 'value', 'rate'],
   processes: ['share', 'rx', 'tx', 'retr', 'conns', 'listeners', 'pid', 'name'],
+  events: ['time', 'kind', 'object'],
 };
 
 /** How `s` names a sort key in its notice. */
@@ -587,7 +591,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   },
   {
     keys: 'Enter',
-    help: 'details of the selected row (Enter again closes)',
+    help: 'details (Enter again closes); in Events: go to its object',
     match: (k) => k.return === true,
     action: () => ({ type: 'details' }),
   },

@@ -40,6 +40,7 @@ const HEADERS: Record<(typeof PANES)[number], RegExp> = {
   interfaces: /Iface[▲▼]?\s+State[▲▼]?\s+RX\/s/,
   stats: /Group[▲▼]?\s+Counter[▲▼]?\s+Value/,
   processes: /Process[▲▼]?\s+User/,
+  events: /Time[▲▼]?\s+Ago\s+Kind/,
 };
 
 /** The text of the selected (inverse) table row, or undefined when none is. */
@@ -80,7 +81,7 @@ describe('pane keys', () => {
     await app.press(KEY.shiftTab, KEY.shiftTab);
     await app.until((f) => HEADERS.overview.test(f), 'Overview after two Shift-Tabs');
     await app.press(KEY.shiftTab);
-    await app.until((f) => HEADERS.processes.test(f), 'Processes: Shift-Tab wraps');
+    await app.until((f) => HEADERS.events.test(f), 'Events: Shift-Tab wraps');
     await app.press(KEY.tab);
     await app.until((f) => HEADERS.overview.test(f), 'Overview: Tab wraps');
   });
@@ -425,6 +426,21 @@ describe('the filter line', () => {
     expect(listeners).toContain('26/26');
     await app.press('2');
     await app.until((f) => f.includes('filter: port:38151  801/4034'), 'the Connections filter kept');
+  });
+});
+
+describe('the Events pane', () => {
+  it('lists what changed, filters by kind:, and Enter goes to the object in its pane', async () => {
+    const fed = makeStore([t0()]);
+    const app = await renderApp(fed, { columns: 140, rows: 30, initial: { pane: 'events' } });
+    fed.push(t1());
+    await app.until((f) => f.includes('listener-gone'), 'the events');
+    await app.press('/', ...'kind:listener-gone 42453', KEY.enter);
+    const one = await app.until((f) => f.includes('filter: kind:listener-gone'), 'the filtered events');
+    expect(one).toMatch(/listener-gone\s+tcp 127\.0\.0\.1:42453\s+pid 3752/);
+    await app.press(KEY.enter);
+    await app.until((f) => HEADERS.listeners.test(f), 'the Listeners pane');
+    expect(selectedRow(app)).toMatch(/gone \d\d:\d\d:\d\d\s+tcp\s+127\.0\.0\.1:42453/);
   });
 });
 

@@ -145,6 +145,21 @@ describe.each(SIZES)('at %i×%i', (columns, rows) => {
     expect(app.frame()).toMatch(/375\d\/node/);
   });
 
+  it('Events keeps time, kind and object, newest first', async () => {
+    const app = await renderApp(
+      makeStore([fixtureSnapshot('live-t0', 0), fixtureSnapshot('live-t1', 1000)]),
+      {
+        columns,
+        rows,
+        initial: { pane: 'events' },
+      },
+    );
+    fits(app, columns, rows);
+    const h = header(app);
+    expect(h).toMatch(/Time.*Kind.*Object/);
+    expect(app.frame()).toMatch(/listener-gone\s+(tcp|udp|unix)/);
+  });
+
   it('Overview: the trouble header and what climbed first, then traffic and sockets', async () => {
     const app = await pane('overview', columns, rows);
     const frame = app.frame();
@@ -171,6 +186,7 @@ describe('PANE_COLUMNS', () => {
     const { INTERFACE_COLUMNS } = await import('../../components/InterfacesPane.js');
     const { STATS_COLUMNS } = await import('../../components/StatsPane.js');
     const { PROCESS_COLUMNS } = await import('../../components/ProcessesPane.js');
+    const { EVENT_COLUMNS } = await import('../../components/EventsPane.js');
     expect(PANE_COLUMNS).toEqual({
       overview: 0,
       connections: CONNECTION_COLUMNS,
@@ -179,6 +195,7 @@ describe('PANE_COLUMNS', () => {
       interfaces: INTERFACE_COLUMNS,
       stats: STATS_COLUMNS,
       processes: PROCESS_COLUMNS,
+      events: EVENT_COLUMNS,
     });
   });
 });

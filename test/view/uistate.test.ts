@@ -51,7 +51,7 @@ describe('reduce', () => {
     expect(s.details).toBe(false);
   });
 
-  it('nextPane and prevPane go round the seven panes, and close help and details', () => {
+  it('nextPane and prevPane go round the eight panes, and close help and details', () => {
     let s = s0;
     const seen: string[] = [];
     for (let i = 0; i < PANES.length; i++) {
@@ -64,6 +64,7 @@ describe('reduce', () => {
       'interfaces',
       'stats',
       'processes',
+      'events',
       'overview',
       'connections',
     ]);
@@ -246,6 +247,7 @@ describe('keyToAction outside the filter line', () => {
     ['5', { input: '5' }, { type: 'pane', pane: 'interfaces' }],
     ['6', { input: '6' }, { type: 'pane', pane: 'stats' }],
     ['7', { input: '7' }, { type: 'pane', pane: 'processes' }],
+    ['8', { input: '8' }, { type: 'pane', pane: 'events' }],
     ['t', { input: 't' }, { type: 'cycleGroup' }],
     ['→', { input: '', rightArrow: true }, { type: 'scrollColumns', delta: 1 }],
     ['←', { input: '', leftArrow: true }, { type: 'scrollColumns', delta: -1 }],
