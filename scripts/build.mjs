@@ -62,6 +62,7 @@ if (process.env.NETWATCH_NATIVE !== '0') {
       '-Wall',
       '-shared',
       '-fPIC',
+      '-pthread',
       '-fvisibility=hidden',
       '-I',
       headers,

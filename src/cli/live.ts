@@ -6,6 +6,7 @@ import { render } from 'ink';
 import { createElement } from 'react';
 import { App } from '../../components/App.js';
 import { LiveStore } from '../model/livestore.js';
+import { watchLinksFor } from '../sample/linkwatch.js';
 import { NameResolver } from '../sample/names.js';
 import { fdSocketsFor, tcpDumpFor, tcpInfoUnavailableReason } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
@@ -34,6 +35,9 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     },
   });
   const detach = store.attach();
+  // Links, addresses and routes as the kernel reports them, between samples (a flap shorter than the
+  // interval is still an event); the samples stay the truth.
+  const unwatchLinks = watchLinksFor(reader.root, o.netlink, (notices) => store.notify(notices, Date.now()));
   const compaction = new ChurnCompaction();
   const unwatchChurn = sampler.subscribe(() => {
     const diff = sampler.getState()?.diff;
@@ -92,6 +96,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     await ink.waitUntilExit();
   } finally {
     sampler.stop();
+    unwatchLinks?.();
     detach();
     unwatchChurn();
     await watcher.close();

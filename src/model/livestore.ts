@@ -26,6 +26,7 @@ import {
   pidText,
   STATE_LEVELS,
 } from './events.js';
+import { type LinkNotice, operstateName } from './notices.js';
 import { SeriesRing } from './series.js';
 import type { Interface, OwnerMap, ProcessInfo, Route, Snapshot, Socket } from './types.js';
 
@@ -197,6 +198,9 @@ export class LiveStore {
   private activity = new Map<string, CounterActivity>();
   private events: readonly NetEvent[] = [];
   private conntrackLevel = 0;
+  /** Links as the notifications left them (ifindex → state), and what was said since the last sample. */
+  private readonly links = new Map<number, { name: string; up: boolean; mtu: number | undefined }>();
+  private notified = new Set<string>();
   private readonly alertEngine: AlertEngine | undefined;
   private alerted: ReadonlySet<number> = new Set();
   private stateCounts: Map<string, number> | undefined;
@@ -215,6 +219,118 @@ export class LiveStore {
     private readonly opts: LiveStoreOptions = {},
   ) {
     if (opts.alerts && opts.alerts.length > 0) this.alertEngine = new AlertEngine(opts.alerts);
+  }
+
+  /**
+   * Kernel notifications (rtnetlink) between samples: links going down or up, changing MTU, appearing or
+   * going; addresses; routes. Each becomes an event at once (source 'netlink'), and the next sample does
+   * not report the same change again.
+   */
+  notify(notices: readonly LinkNotice[], wallMs: number): void {
+    const fresh: NetEvent[] = [];
+    const snapshot = this.latest?.snapshot;
+    const nameOf = (ifindex: number | undefined, given?: string) =>
+      given ??
+      this.links.get(ifindex ?? -1)?.name ??
+      snapshot?.interfaces.find((i) => i.ifindex === ifindex)?.name ??
+      `if${ifindex}`;
+    const say = (e: Omit<NetEvent, 'id' | 'source' | 'time'>) => {
+      const key = `${e.kind} ${e.object}`;
+      this.notified.add(key);
+      this.event(fresh, { ...e, time: wallMs, source: 'netlink' });
+    };
+    for (const n of notices) {
+      // Dropped notices: nothing to say yet, the next sample is the truth.
+      if (n.type === 'overrun') continue;
+      if (n.type === 'link' || n.type === 'link-deleted') {
+        const name = nameOf(n.ifindex, n.name);
+        const ifKey = interfaceKey({ name, ifindex: n.ifindex });
+        const target = { table: 'interfaces' as const, key: ifKey };
+        const was = this.links.get(n.ifindex) ?? this.linkFromSample(n.ifindex);
+        const up =
+          (n.flags === undefined || (n.flags & 1) !== 0) &&
+          (n.operstate === undefined || n.operstate === 6 || n.operstate === 0);
+        const mark = (change: InterfaceChange) => {
+          this.interfaceMarks = new Map(this.interfaceMarks).set(ifKey, { change, at: wallMs });
+        };
+        if (n.type === 'link-deleted') {
+          this.links.delete(n.ifindex);
+          if (was) {
+            mark('deleted');
+            say({ kind: 'iface-deleted', object: name, detail: 'deleted', target });
+          }
+          continue;
+        }
+        const state = `${(n.flags ?? 1) & 1 ? 'up' : 'down (admin)'}${n.operstate !== undefined && n.operstate !== 6 && n.operstate !== 0 && (n.flags ?? 1) & 1 ? ` no carrier (${operstateName(n.operstate)})` : ''}`;
+        this.links.set(n.ifindex, { name, up, mtu: n.mtu });
+        if (!was) {
+          if (this.latest) {
+            mark('new');
+            say({ kind: 'iface-new', object: name, detail: state, target });
+          }
+          continue;
+        }
+        if (was.up !== up) {
+          mark(up ? 'up' : 'down');
+          say({
+            kind: up ? 'iface-up' : 'iface-down',
+            object: name,
+            detail: up ? 'up' : state.replace(/^up /, ''),
+            target,
+          });
+        } else if (n.mtu !== undefined && was.mtu !== undefined && was.mtu !== n.mtu) {
+          mark('mtu');
+          say({ kind: 'iface-mtu', object: name, detail: `mtu ${was.mtu} → ${n.mtu}`, target });
+        }
+        continue;
+      }
+      if (n.type === 'address' || n.type === 'address-deleted') {
+        if (!n.address) continue;
+        const name = nameOf(n.ifindex, n.name);
+        say({
+          kind: 'iface-addr',
+          object: name,
+          detail: `${n.type === 'address' ? '+' : '-'}${n.address}/${n.prefixLength}`,
+          target: { table: 'interfaces', key: interfaceKey({ name, ifindex: n.ifindex }) },
+        });
+        continue;
+      }
+      if (n.type !== 'route' && n.type !== 'route-deleted') continue;
+      const dest =
+        n.prefixLength === 0
+          ? 'default'
+          : `${n.destination ?? (n.family === 6 ? '::' : '0.0.0.0')}/${n.prefixLength}`;
+      const object = `${dest} dev ${nameOf(n.ifindex)}`;
+      const via = n.gateway ? `via ${n.gateway} ` : '';
+      say({
+        kind: n.type === 'route' ? 'route-added' : 'route-removed',
+        object,
+        detail: `${via}metric ${n.metric ?? 0}`,
+      });
+    }
+    if (fresh.length === 0) return;
+    this.events = appendEvents(this.events, fresh);
+    this.opts.onEvents?.(fresh);
+    const firings = this.alertEngine
+      ? this.fireAlerts(this.latest?.snapshot ?? EMPTY_SNAPSHOT(wallMs), undefined, fresh)
+      : [];
+    if (firings.length > 0) this.opts.onAlerts?.(firings);
+    if (this.latest) {
+      this.latest = {
+        ...this.latest,
+        events: this.events,
+        alerted: this.alerted,
+        interfaceMarks: this.interfaceMarks,
+      };
+      if (!this.paused) this.publish(this.latest);
+    }
+  }
+
+  private linkFromSample(
+    ifindex: number,
+  ): { name: string; up: boolean; mtu: number | undefined } | undefined {
+    const i = this.latest?.snapshot.interfaces.find((x) => x.ifindex === ifindex);
+    return i ? { name: i.name, up: operUp(i), mtu: i.mtu } : undefined;
   }
 
   /** Runs the alert rules on this sample; their own events join `fresh`, and the events they fired on are marked. */
@@ -267,6 +383,11 @@ export class LiveStore {
     this.expire(snapshot.wallMs);
     this.recordSeries(diff, snapshot, seq);
     this.events = appendEvents(this.events, fresh);
+    this.notified = new Set();
+    // The sample is the truth about links: notices start again from it.
+    this.links.clear();
+    for (const i of snapshot.interfaces)
+      if (i.ifindex !== undefined) this.links.set(i.ifindex, { name: i.name, up: operUp(i), mtu: i.mtu });
     this.latest = this.viewOf(snapshot, diff, seq);
     if (fresh.length > 0) this.opts.onEvents?.(fresh);
     if (firings.length > 0) this.opts.onAlerts?.(firings);
@@ -296,6 +417,8 @@ export class LiveStore {
   }
 
   private event(fresh: NetEvent[], e: Omit<NetEvent, 'id'>): void {
+    // A change a kernel notice already reported since the last sample is not reported twice.
+    if (e.source === undefined && this.notified.has(`${e.kind} ${e.object}`)) return;
     fresh.push({ id: this.nextEventId++, ...e });
   }
 
@@ -810,6 +933,25 @@ export function interfaceTrouble(diff: SnapshotDiff): { errors: Sum; drops: Sum 
     return { delta, rate };
   };
   return { errors: sum(['rxErrs', 'txErrs']), drops: sum(['rxDrop', 'txDrop']) };
+}
+
+function EMPTY_SNAPSHOT(wallMs: number): Snapshot {
+  return {
+    monoMs: 0,
+    wallMs,
+    durationMs: 0,
+    hostname: '',
+    sockets: [],
+    owners: new Map(),
+    ownerStats: { processes: 0, unreadable: 0, vanished: 0, rescanned: 0 },
+    routes: [],
+    interfaces: [],
+    counters: new Map(),
+    sockstat: [],
+    multicast: [],
+    skippedLines: new Map(),
+    warnings: [],
+  };
 }
 
 function rateOf(c: CounterChange): number | undefined {

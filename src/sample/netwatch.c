@@ -20,6 +20,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <node_api.h>
 #include <stdbool.h>
@@ -475,11 +476,288 @@ static napi_value fd_sockets(napi_env env, napi_callback_info info) {
   return result;
 }
 
+
+// ---- watchLinks: rtnetlink notifications ------------------------------------------------------------
+//
+// The kernel tells a NETLINK_ROUTE socket bound to the link, address and route groups about every change
+// as it happens (what `ip monitor` prints), so a link that flaps down and up between two samples is still
+// seen. A small thread waits on the socket (poll, with an eventfd to stop it) and hands each batch of raw
+// messages to the JavaScript thread through a thread-safe function, where they become plain objects.
+// Meaning (which change is news) is decided in TypeScript.
+
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
+
+typedef struct {
+  int fd;        // the netlink socket
+  int stop_fd;   // eventfd: written to stop the thread
+  pthread_t thread;
+  napi_threadsafe_function tsfn;
+  int closed;
+} LinkWatch;
+
+typedef struct {
+  size_t len;
+  int lost;  // the kernel dropped notifications (ENOBUFS): polling must catch up
+  char data[];
+} LinkBatch;
+
+static void set_string(napi_env env, napi_value obj, const char *key, const char *s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, key, v);
+}
+
+static void set_address(napi_env env, napi_value obj, const char *key, int family, const void *data, size_t len) {
+  char text[INET6_ADDRSTRLEN];
+  if ((family == AF_INET && len >= 4) || (family == AF_INET6 && len >= 16)) {
+    if (inet_ntop(family, data, text, sizeof text)) set_string(env, obj, key, text);
+  }
+}
+
+/** One rtnetlink message → an object, or NULL for a type we do not report. */
+static napi_value link_message(napi_env env, struct nlmsghdr *h) {
+  napi_value o;
+  int t = h->nlmsg_type;
+  if (t == RTM_NEWLINK || t == RTM_DELLINK) {
+    if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg))) return NULL;
+    struct ifinfomsg *m = NLMSG_DATA(h);
+    napi_create_object(env, &o);
+    set_string(env, o, "type", t == RTM_NEWLINK ? "link" : "link-deleted");
+    set_number(env, o, "ifindex", m->ifi_index);
+    set_number(env, o, "flags", m->ifi_flags);
+    int alen = (int)IFLA_PAYLOAD(h);
+    for (struct rtattr *a = IFLA_RTA(m); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+      if (a->rta_type == IFLA_IFNAME && RTA_PAYLOAD(a) > 0) {
+        char name[IFNAMSIZ + 1] = {0};
+        memcpy(name, RTA_DATA(a), RTA_PAYLOAD(a) < IFNAMSIZ ? RTA_PAYLOAD(a) : IFNAMSIZ);
+        set_string(env, o, "name", name);
+      } else if (a->rta_type == IFLA_MTU && RTA_PAYLOAD(a) >= 4) {
+        set_number(env, o, "mtu", *(uint32_t *)RTA_DATA(a));
+      } else if (a->rta_type == IFLA_OPERSTATE && RTA_PAYLOAD(a) >= 1) {
+        set_number(env, o, "operstate", *(uint8_t *)RTA_DATA(a));
+      } else if (a->rta_type == IFLA_CARRIER && RTA_PAYLOAD(a) >= 1) {
+        set_number(env, o, "carrier", *(uint8_t *)RTA_DATA(a));
+      }
+    }
+    return o;
+  }
+  if (t == RTM_NEWADDR || t == RTM_DELADDR) {
+    if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifaddrmsg))) return NULL;
+    struct ifaddrmsg *m = NLMSG_DATA(h);
+    napi_create_object(env, &o);
+    set_string(env, o, "type", t == RTM_NEWADDR ? "address" : "address-deleted");
+    set_number(env, o, "ifindex", m->ifa_index);
+    set_number(env, o, "family", m->ifa_family == AF_INET6 ? 6 : 4);
+    set_number(env, o, "prefixLength", m->ifa_prefixlen);
+    int alen = (int)IFA_PAYLOAD(h);
+    for (struct rtattr *a = IFA_RTA(m); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+      // IFA_LOCAL is the address of a point-to-point peer's near end; IFA_ADDRESS otherwise.
+      if (a->rta_type == IFA_LOCAL || (a->rta_type == IFA_ADDRESS && m->ifa_family == AF_INET6))
+        set_address(env, o, "address", m->ifa_family, RTA_DATA(a), RTA_PAYLOAD(a));
+      else if (a->rta_type == IFA_LABEL && RTA_PAYLOAD(a) > 0) {
+        char name[IFNAMSIZ + 1] = {0};
+        memcpy(name, RTA_DATA(a), RTA_PAYLOAD(a) < IFNAMSIZ ? RTA_PAYLOAD(a) : IFNAMSIZ);
+        set_string(env, o, "name", name);
+      }
+    }
+    return o;
+  }
+  if (t == RTM_NEWROUTE || t == RTM_DELROUTE) {
+    if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg))) return NULL;
+    struct rtmsg *m = NLMSG_DATA(h);
+    // The main table only, as /proc/net/route and netstat -r show it; no cache clones.
+    if (m->rtm_table != RT_TABLE_MAIN) return NULL;
+    napi_create_object(env, &o);
+    set_string(env, o, "type", t == RTM_NEWROUTE ? "route" : "route-deleted");
+    set_number(env, o, "family", m->rtm_family == AF_INET6 ? 6 : 4);
+    set_number(env, o, "prefixLength", m->rtm_dst_len);
+    int alen = (int)RTM_PAYLOAD(h);
+    for (struct rtattr *a = RTM_RTA(m); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+      if (a->rta_type == RTA_DST) set_address(env, o, "destination", m->rtm_family, RTA_DATA(a), RTA_PAYLOAD(a));
+      else if (a->rta_type == RTA_GATEWAY) set_address(env, o, "gateway", m->rtm_family, RTA_DATA(a), RTA_PAYLOAD(a));
+      else if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= 4) set_number(env, o, "ifindex", *(uint32_t *)RTA_DATA(a));
+      else if (a->rta_type == RTA_PRIORITY && RTA_PAYLOAD(a) >= 4) set_number(env, o, "metric", *(uint32_t *)RTA_DATA(a));
+    }
+    return o;
+  }
+  return NULL;
+}
+
+static void link_call_js(napi_env env, napi_value cb, void *context, void *data) {
+  (void)context;
+  LinkBatch *batch = data;
+  if (env == NULL || batch == NULL) {
+    free(batch);
+    return;
+  }
+  napi_value list;
+  napi_create_array(env, &list);
+  uint32_t n = 0;
+  int len = (int)batch->len;
+  size_t off = 0;
+  // The batch is whole datagrams back to back, each prefixed by its length.
+  while (off + sizeof(uint32_t) <= (size_t)len) {
+    uint32_t dlen;
+    memcpy(&dlen, batch->data + off, sizeof dlen);
+    off += sizeof dlen;
+    if (off + dlen > (size_t)len) break;
+    int mlen = (int)dlen;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)(batch->data + off); NLMSG_OK(h, mlen); h = NLMSG_NEXT(h, mlen)) {
+      napi_value o = link_message(env, h);
+      if (o) napi_set_element(env, list, n++, o);
+    }
+    off += dlen;
+  }
+  if (batch->lost) {
+    napi_value o;
+    napi_create_object(env, &o);
+    set_string(env, o, "type", "overrun");
+    napi_set_element(env, list, n++, o);
+  }
+  free(batch);
+  if (n == 0) return;
+  napi_value global, argv[1] = {list};
+  napi_get_global(env, &global);
+  napi_call_function(env, global, cb, 1, argv, NULL);
+}
+
+static void *link_thread(void *arg) {
+  LinkWatch *w = arg;
+  static const size_t DGRAM = 32 * 1024;
+  for (;;) {
+    struct pollfd fds[2] = {{.fd = w->fd, .events = POLLIN}, {.fd = w->stop_fd, .events = POLLIN}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (fds[1].revents) break;
+    if (!(fds[0].revents & POLLIN)) continue;
+    // Drain what is there into one batch (bounded: 64 datagrams), then hand it over.
+    size_t cap = 64 * (DGRAM + sizeof(uint32_t));
+    LinkBatch *batch = malloc(sizeof *batch + cap);
+    if (!batch) break;
+    batch->len = 0;
+    batch->lost = 0;
+    for (int i = 0; i < 64; i++) {
+      char *at = batch->data + batch->len + sizeof(uint32_t);
+      ssize_t got = recv(w->fd, at, DGRAM, MSG_DONTWAIT);
+      if (got < 0) {
+        if (errno == ENOBUFS) batch->lost = 1;
+        if (errno == EINTR || errno == ENOBUFS) continue;
+        break;
+      }
+      if (got == 0) break;
+      uint32_t dlen = (uint32_t)got;
+      memcpy(batch->data + batch->len, &dlen, sizeof dlen);
+      batch->len += sizeof dlen + dlen;
+    }
+    if (batch->len == 0 && !batch->lost) {
+      free(batch);
+      continue;
+    }
+    if (napi_call_threadsafe_function(w->tsfn, batch, napi_tsfn_nonblocking) != napi_ok) free(batch);
+  }
+  return NULL;
+}
+
+static void link_watch_stop(LinkWatch *w) {
+  if (w->closed) return;
+  w->closed = 1;
+  uint64_t one = 1;
+  if (write(w->stop_fd, &one, sizeof one) < 0) { /* the thread also ends when the socket errors */ }
+  pthread_join(w->thread, NULL);
+  close(w->fd);
+  close(w->stop_fd);
+  napi_release_threadsafe_function(w->tsfn, napi_tsfn_abort);
+}
+
+static napi_value link_watch_close(napi_env env, napi_callback_info info) {
+  void *data;
+  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
+  if (data) link_watch_stop(data);
+  return NULL;
+}
+
+static void link_watch_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  LinkWatch *w = data;
+  link_watch_stop(w);
+  free(w);
+}
+
+/**
+ * watchLinks(callback): subscribe to link, address and route changes of this network namespace; callback
+ * receives arrays of { type: 'link'|'link-deleted'|'address'|'address-deleted'|'route'|'route-deleted'|
+ * 'overrun', ... }. Returns { close() }. Throws when the socket cannot be made (then poll only).
+ */
+static napi_value watch_links(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_valuetype type;
+  if (argc < 1 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_function) {
+    napi_throw_type_error(env, NULL, "watchLinks(callback: function)");
+    return NULL;
+  }
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0) return throw_errno(env, "netlink route socket", errno);
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+  sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "netlink route bind", err);
+  }
+  int stop_fd = eventfd(0, EFD_CLOEXEC);
+  LinkWatch *w = calloc(1, sizeof *w);
+  if (stop_fd < 0 || !w) {
+    free(w);
+    close(fd);
+    if (stop_fd >= 0) close(stop_fd);
+    napi_throw_error(env, NULL, "cannot watch the netlink route socket");
+    return NULL;
+  }
+  w->fd = fd;
+  w->stop_fd = stop_fd;
+  napi_value name;
+  napi_create_string_utf8(env, "netwatch:watchLinks", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, link_call_js, &w->tsfn) !=
+      napi_ok) {
+    close(fd);
+    close(stop_fd);
+    free(w);
+    napi_throw_error(env, NULL, "cannot watch the netlink route socket");
+    return NULL;
+  }
+  // A watcher must not keep Node alive on its own: the sampler's timer does that while the view runs.
+  napi_unref_threadsafe_function(env, w->tsfn);
+  if (pthread_create(&w->thread, NULL, link_thread, w) != 0) {
+    napi_release_threadsafe_function(w->tsfn, napi_tsfn_abort);
+    close(fd);
+    close(stop_fd);
+    free(w);
+    napi_throw_error(env, NULL, "cannot start the netlink watcher thread");
+    return NULL;
+  }
+  napi_value handle, close_fn;
+  napi_create_object(env, &handle);
+  napi_create_function(env, "close", NAPI_AUTO_LENGTH, link_watch_close, w, &close_fn);
+  napi_set_named_property(env, handle, "close", close_fn);
+  napi_wrap(env, handle, w, link_watch_finalize, NULL, NULL);
+  return handle;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"tcpSockets", NULL, tcp_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
       {"socketOwners", NULL, socket_owners, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fdSockets", NULL, fd_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"watchLinks", NULL, watch_links, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   set_number(env, exports, "recordWords", WORDS);
