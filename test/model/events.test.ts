@@ -150,15 +150,30 @@ describe('events', () => {
 });
 
 describe('kernel notifications between samples', () => {
-  const link = (flags: number, operstate: string, mtu = 1500) => ({ ...dev('veth1', 0n, 0n), ifindex: 7, flags, operstate, mtu });
+  const link = (flags: number, operstate: string, mtu = 1500) => ({
+    ...dev('veth1', 0n, 0n),
+    ifindex: 7,
+    flags,
+    operstate,
+    mtu,
+  });
 
   it('a flap inside one interval is two events, from netlink; the next sample adds none', () => {
     const { store, push } = makeStore([snapshot(0, { interfaces: [link(0x1003, 'up')] })]);
-    store.notify([{ type: 'link', ifindex: 7, name: 'veth1', flags: 0x1002, operstate: 2, mtu: 1500 }], WALL_BASE + 300);
-    store.notify([{ type: 'link', ifindex: 7, name: 'veth1', flags: 0x1003, operstate: 6, mtu: 1500 }], WALL_BASE + 600);
+    store.notify(
+      [{ type: 'link', ifindex: 7, name: 'veth1', flags: 0x1002, operstate: 2, mtu: 1500 }],
+      WALL_BASE + 300,
+    );
+    store.notify(
+      [{ type: 'link', ifindex: 7, name: 'veth1', flags: 0x1003, operstate: 6, mtu: 1500 }],
+      WALL_BASE + 600,
+    );
     push(snapshot(1000, { interfaces: [link(0x1003, 'up')] }));
     const events = store.getView()!.events;
-    expect(events.map((e) => `${e.kind} ${e.object} ${e.source}`)).toEqual(['iface-down veth1 netlink', 'iface-up veth1 netlink']);
+    expect(events.map((e) => `${e.kind} ${e.object} ${e.source}`)).toEqual([
+      'iface-down veth1 netlink',
+      'iface-up veth1 netlink',
+    ]);
     expect(events.map((e) => e.time)).toEqual([WALL_BASE + 300, WALL_BASE + 600]);
   });
 
@@ -169,7 +184,10 @@ describe('kernel notifications between samples', () => {
     expect(kinds(store.getView()!.events)).toEqual(['iface-down']);
     // The sample is the truth again: a later change is the sample's to report.
     push(snapshot(2000, { interfaces: [link(0x1003, 'up')] }));
-    expect(store.getView()!.events.map((e) => `${e.kind} ${e.source ?? 'sample'}`)).toEqual(['iface-down netlink', 'iface-up sample']);
+    expect(store.getView()!.events.map((e) => `${e.kind} ${e.source ?? 'sample'}`)).toEqual([
+      'iface-down netlink',
+      'iface-up sample',
+    ]);
   });
 
   it('addresses, MTU, routes and a deleted link, named by the sample', () => {
@@ -178,8 +196,22 @@ describe('kernel notifications between samples', () => {
       [
         { type: 'address', ifindex: 7, family: 4, address: '10.55.0.1', prefixLength: 24 },
         { type: 'link', ifindex: 7, flags: 0x1003, operstate: 6, mtu: 9000 },
-        { type: 'route', family: 4, destination: '10.66.0.0', prefixLength: 16, gateway: '10.55.0.2', ifindex: 7 },
-        { type: 'route-deleted', family: 4, destination: '10.66.0.0', prefixLength: 16, gateway: '10.55.0.2', ifindex: 7 },
+        {
+          type: 'route',
+          family: 4,
+          destination: '10.66.0.0',
+          prefixLength: 16,
+          gateway: '10.55.0.2',
+          ifindex: 7,
+        },
+        {
+          type: 'route-deleted',
+          family: 4,
+          destination: '10.66.0.0',
+          prefixLength: 16,
+          gateway: '10.55.0.2',
+          ifindex: 7,
+        },
         { type: 'link-deleted', ifindex: 7, name: 'veth1' },
         { type: 'overrun' },
       ],
