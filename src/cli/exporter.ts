@@ -10,6 +10,7 @@ import type { Snapshot, Socket } from '../model/types.js';
 import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
 import { Collector, SELECT_ALL } from '../sample/sampler.js';
+import { escapeControl } from '../view/escape.js';
 import type { ExporterAddress } from './options.js';
 
 interface ListenerSeen {
@@ -17,8 +18,16 @@ interface ListenerSeen {
   command: string;
 }
 
+/**
+ * A label value as it may be exported: control and invisible characters escaped (\e, \x07, \u202e) so
+ * `curl .../metrics` in a terminal shows a name instead of running it, and cut to 256 characters.
+ */
+export function labelValue(text: string): string {
+  return escapeControl(text.length > 256 ? `${text.slice(0, 255)}…` : text);
+}
+
 function listenerLabels(s: Socket): ListenerSeen['labels'] {
-  if (s.kind === 'unix') return { proto: 'unix', address: s.path || `#${s.inode}`, port: '' };
+  if (s.kind === 'unix') return { proto: 'unix', address: labelValue(s.path || `#${s.inode}`), port: '' };
   return { proto: s.proto, address: s.local.address, port: String(s.local.port) };
 }
 
@@ -111,7 +120,7 @@ export class Metrics {
     this.sockets.reset();
     const counts = new Map<string, { proto: string; state: string; n: number }>();
     for (const s of snapshot.sockets) {
-      const state = s.kind === 'unix' ? s.state || 'UNCONN' : s.state;
+      const state = labelValue(s.kind === 'unix' ? s.state || 'UNCONN' : s.state);
       const key = `${s.proto} ${state}`;
       const entry = counts.get(key) ?? { proto: s.proto, state, n: 0 };
       entry.n++;
@@ -125,7 +134,7 @@ export class Metrics {
       if (!isListener(s)) continue;
       const key = listenerKey(s);
       present.add(key);
-      const command = (s.inode !== 0 && snapshot.owners.get(s.inode)?.[0]?.command) || '';
+      const command = labelValue((s.inode !== 0 && snapshot.owners.get(s.inode)?.[0]?.command) || '');
       const seen = this.listenersSeen.get(key);
       if (seen) {
         if (command) seen.command = command;
@@ -137,24 +146,29 @@ export class Metrics {
 
     this.netstat.reset();
     this.netstatGauge.reset();
-    for (const [group, values] of snapshot.counters) {
-      for (const [name, value] of values) {
-        if (isGauge(group, name) || value < 0n) this.netstatGauge.set({ group, name }, Number(value));
+    for (const [rawGroup, values] of snapshot.counters) {
+      const group = labelValue(rawGroup);
+      for (const [rawName, value] of values) {
+        const name = labelValue(rawName);
+        if (isGauge(rawGroup, rawName) || value < 0n) this.netstatGauge.set({ group, name }, Number(value));
         else this.netstat.inc({ group, name }, Number(value));
       }
     }
 
     this.sockstat.reset();
     for (const p of snapshot.sockstat) {
-      for (const [name, value] of p.values) this.sockstat.set({ proto: p.proto, name }, Number(value));
+      const proto = labelValue(p.proto);
+      for (const [name, value] of p.values)
+        this.sockstat.set({ proto, name: labelValue(name) }, Number(value));
     }
 
     this.ifaceUp.reset();
     for (const counter of this.iface.values()) counter.reset();
     for (const i of snapshot.interfaces) {
-      for (const field of DEV_FIELDS) this.iface.get(field)!.inc({ device: i.name }, Number(i[field]));
-      const operstate = i.operstate ?? 'unknown';
-      this.ifaceUp.set({ device: i.name, operstate }, operstate === 'up' || operstate === 'unknown' ? 1 : 0);
+      const device = labelValue(i.name);
+      for (const field of DEV_FIELDS) this.iface.get(field)!.inc({ device }, Number(i[field]));
+      const operstate = labelValue(i.operstate ?? 'unknown');
+      this.ifaceUp.set({ device, operstate }, operstate === 'up' || operstate === 'unknown' ? 1 : 0);
     }
 
     this.routes.reset();

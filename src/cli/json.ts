@@ -1,6 +1,22 @@
 // JSON with exact integers: bigint values are written as bare digits (not strings, not rounded),
 // so 18446744073709551615 stays 18446744073709551615. Maps become objects. Strings go through
-// JSON's own escaping, which already turns control characters into \u00XX.
+// jsonString: JSON's own escaping (C0 as \u00XX, a lone surrogate as \udXXX), then DEL, C1 and the
+// invisible set of src/view/escape.ts as \uXXXX, so the document is valid UTF-8 with no raw control
+// character and a name cannot turn a terminal that shows the JSON (`jq`, `less`) around.
+import { JSON_UNSAFE } from '../view/escape.js';
+
+function unicodeEscape(ch: string): string {
+  let out = '';
+  for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
+}
+
+/** A JSON string literal for `s` with no raw control, DEL, C1 or invisible character. */
+export function jsonString(s: string): string {
+  const text = JSON.stringify(s);
+  JSON_UNSAFE.lastIndex = 0;
+  return JSON_UNSAFE.test(text) ? text.replace(JSON_UNSAFE, unicodeEscape) : text;
+}
 
 export function toJson(value: unknown, indent = 0): string {
   const out: string[] = [];
@@ -24,7 +40,7 @@ function write(value: unknown, indent: number, depth: number, out: string[]): vo
       out.push(value ? 'true' : 'false');
       return;
     case 'string':
-      out.push(JSON.stringify(value));
+      out.push(jsonString(value));
       return;
     case 'object':
       break;
@@ -60,7 +76,7 @@ function write(value: unknown, indent: number, depth: number, out: string[]): vo
   out.push('{');
   entries.forEach(([k, v], i) => {
     if (i > 0) out.push(',');
-    out.push(nl, JSON.stringify(k), sep);
+    out.push(nl, jsonString(k), sep);
     write(v, indent, depth + 1, out);
   });
   out.push(close, '}');

@@ -11,7 +11,7 @@ import type { HostReader } from '../sample/reader.js';
 import { Sampler } from '../sample/sampler.js';
 import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
 import type { Options } from './options.js';
-import { enterFullscreen, installRestore } from './terminal.js';
+import { enterFullscreen, filteredStdout, installRestore } from './terminal.js';
 
 export async function runLive(o: Options, reader: HostReader): Promise<void> {
   tuneHeapForLiveView();
@@ -60,7 +60,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     },
   });
   ink = render(createElement(App, { store, names, intervalMs: o.intervalMs, noColor }), {
-    stdout,
+    stdout: filteredStdout(stdout),
     stdin: process.stdin,
     exitOnCtrlC: false, // Ctrl-C is a key in raw mode; the keymap quits on it and the terminal is restored
     patchConsole: false,

@@ -3,6 +3,7 @@
 import { constants } from 'node:os';
 import { inspect } from 'node:util';
 import { cursorHide, cursorShow, enterAlternativeScreen, exitAlternativeScreen } from 'ansi-escapes';
+import { escapeFrame, escapeText } from '../view/escape.js';
 
 /** The little of a writable stream we use. */
 export interface TextSink {
@@ -65,8 +66,30 @@ export function enterFullscreen(stdout: TextSink): void {
 export const RESTORE_SEQUENCE = cursorShow + exitAlternativeScreen;
 
 function errorText(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return `Unhandled rejection: ${inspect(error)}`;
+  if (error instanceof Error) return escapeText(error.stack ?? `${error.name}: ${error.message}`);
+  return escapeText(`Unhandled rejection: ${inspect(error)}`);
+}
+
+/**
+ * `stdout` as Ink sees it, with every string it writes passed through escapeFrame: the rows escape each
+ * field already, and this is the backstop that holds whatever a component renders (C1, DEL, the other C0
+ * and the invisible set cannot come from Ink itself, whose own sequences are ESC, CR and LF).
+ */
+export function filteredStdout<T extends TextSink>(stdout: T): T {
+  return new Proxy(stdout, {
+    get(target, prop) {
+      if (prop === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => unknown).call(
+            target,
+            typeof chunk === 'string' ? escapeFrame(chunk) : chunk,
+            ...rest,
+          );
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**
