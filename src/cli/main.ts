@@ -10,7 +10,7 @@ import { HostReader } from '../sample/reader.js';
 import { Collector } from '../sample/sampler.js';
 import { escapeControl, escapeText } from '../view/escape.js';
 import { tuneHeapForOneShot } from './heap.js';
-import { snapshotJson } from './jsonout.js';
+import { writeSnapshotJson } from './jsonout.js';
 import { prepareOnce, selectionFor } from './once.js';
 import { type Options, parseOptions } from './options.js';
 import { VERSION } from './version.js';
@@ -103,7 +103,8 @@ async function runOnce(o: Options, reader: HostReader): Promise<void> {
     warn(`${file}: skipped ${n} malformed line${n === 1 ? '' : 's'}`);
   }
   if (o.json || !finish) {
-    out(`${snapshotJson(snapshot, o)}\n`);
+    writeSnapshotJson(snapshot, o, out);
+    out('\n');
     return;
   }
   const lines = finish(snapshot.owners);
