@@ -119,11 +119,14 @@ async function runOnce(o: Options, reader: HostReader): Promise<void> {
 async function runExporter(
   reader: HostReader,
   address: NonNullable<Options['exporter']>,
-  netlink: boolean,
+  o: Options,
 ): Promise<void> {
   // prom-client is only loaded here, so --once and the live view do not pay for it.
   const { startExporter } = await import('./exporter.js');
-  const exporter = await startExporter(reader, address, netlink);
+  const exporter = await startExporter(reader, address, {
+    netlink: o.netlink,
+    owners: o.exporterOwners ?? true,
+  });
   warn(`serving metrics at ${exporter.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -161,7 +164,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (o.exporter) {
-    await runExporter(reader, o.exporter, o.netlink);
+    await runExporter(reader, o.exporter, o);
     return;
   }
   if (o.once || !process.stdout.isTTY || !process.stdin.isTTY) {
