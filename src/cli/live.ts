@@ -11,7 +11,7 @@ import type { HostReader } from '../sample/reader.js';
 import { Sampler } from '../sample/sampler.js';
 import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
 import type { Options } from './options.js';
-import { enterFullscreen, filteredStdout, installRestore } from './terminal.js';
+import { enterFullscreen, inkStdout, installJobControl, installRestore } from './terminal.js';
 
 export async function runLive(o: Options, reader: HostReader): Promise<void> {
   tuneHeapForLiveView();
@@ -59,9 +59,11 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
       ink?.unmount();
     },
   });
+  const screen = inkStdout(stdout);
+  const jobs = installJobControl({ stdout, stdin: process.stdin, redraw: () => screen.redraw() });
   ink = render(createElement(App, { store, names, intervalMs: o.intervalMs, noColor }), {
-    stdout: filteredStdout(stdout),
-    stdin: process.stdin,
+    stdout: screen.stream,
+    stdin: jobs.stdin,
     exitOnCtrlC: false, // Ctrl-C is a key in raw mode; the keymap quits on it and the terminal is restored
     patchConsole: false,
     maxFps: 30,
@@ -79,6 +81,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     detach();
     unwatchChurn();
     await watcher.close();
+    jobs.dispose();
     guard.restore();
     guard.dispose();
   }
