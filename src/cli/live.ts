@@ -6,12 +6,21 @@ import { createElement } from 'react';
 import { App } from '../../components/App.js';
 import { LiveStore } from '../model/livestore.js';
 import { NameResolver } from '../sample/names.js';
-import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
+import { fdSocketsFor, nativeBinding, tcpDumpFor } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
 import { Sampler } from '../sample/sampler.js';
 import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
 import type { Options } from './options.js';
-import { enterFullscreen, inkStdout, installJobControl, installRestore } from './terminal.js';
+import {
+  enterFullscreen,
+  inkStdout,
+  installJobControl,
+  installRestore,
+  RESTORE_SEQUENCE,
+} from './terminal.js';
+
+/** How long the watchdog lets JavaScript answer a signal before it ends the process itself. */
+const WATCHDOG_GRACE_MS = 1000;
 
 export async function runLive(o: Options, reader: HostReader): Promise<void> {
   tuneHeapForLiveView();
@@ -59,6 +68,9 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
       ink?.unmount();
     },
   });
+  // SIGTERM, SIGHUP and SIGINT end the process within ~1 s even while this thread is busy: the helper's
+  // watchdog (optional; chained after the listeners above, before Ink sets raw mode) restores and ends it.
+  nativeBinding()?.watchdogArm?.(RESTORE_SEQUENCE, WATCHDOG_GRACE_MS);
   const screen = inkStdout(stdout);
   const jobs = installJobControl({ stdout, stdin: process.stdin, redraw: () => screen.redraw() });
   ink = render(createElement(App, { store, names, intervalMs: o.intervalMs, noColor }), {
