@@ -135,6 +135,7 @@ async function main() {
   let failed = 0;
   let slowest = 0;
   let peak = before;
+  const afterRound = [];
   for (let round = 0; round < rounds; round++) {
     const r = await abuseRound({ url: server.url, pid: server.pid, scrapes, halfOpenCount });
     served += r.results.filter((x) => x.status === 200).length;
@@ -142,6 +143,8 @@ async function main() {
     slowest = Math.max(slowest, ...r.results.map((x) => x.ms));
     peak = Math.max(peak, r.peak);
     for (const s of r.idle) s.destroy();
+    await new Promise((done) => setTimeout(done, 1000));
+    afterRound.push(Math.round(rssMiB(server.pid)));
   }
   // Let the server close what is left and V8 settle, then measure again.
   await new Promise((r) => setTimeout(r, 15_000));
@@ -157,6 +160,7 @@ async function main() {
       rssBeforeMiB: Math.round(before),
       rssPeakMiB: Math.round(peak),
       rssAfterMiB: Math.round(after),
+      rssAfterEachRoundMiB: afterRound,
     }),
   );
 }

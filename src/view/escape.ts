@@ -56,7 +56,11 @@ function escapeChar(ch: string): string {
   return `\\u{${hex(code, 5)}}`;
 }
 
+/** Most host text is printable ASCII: one cheap test settles it (the full pattern costs ~3× as much). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function escapeWith(pattern: RegExp, text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
   pattern.lastIndex = 0;
   return pattern.test(text) ? text.replace(pattern, escapeChar) : text;
 }

@@ -17,6 +17,22 @@ function isSimple(code: number): boolean {
   return (code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code < 0x300);
 }
 
+// string-width costs a few µs a grapheme (it checks emoji and East Asian width with regexes each time);
+// the graphemes of real text repeat, so short ones are remembered (a plain Map, cleared when full).
+const widths = new Map<string, number>();
+const WIDTHS_MAX = 4096;
+
+function segmentWidth(segment: string): number {
+  if (segment.length > 8) return stringWidth(segment);
+  let w = widths.get(segment);
+  if (w === undefined) {
+    if (widths.size >= WIDTHS_MAX) widths.clear();
+    w = stringWidth(segment);
+    widths.set(segment, w);
+  }
+  return w;
+}
+
 /** Where the complex run that starts at `i` ends: the next simple character not followed by a mark, or RUN units on. */
 function runEnd(s: string, i: number): number {
   const n = s.length;
@@ -40,7 +56,7 @@ function* clusters(s: string, start = 0): Generator<[segment: string, width: num
       continue;
     }
     const end = runEnd(s, i);
-    for (const { segment } of segmenter.segment(s.slice(i, end))) yield [segment, stringWidth(segment)];
+    for (const { segment } of segmenter.segment(s.slice(i, end))) yield [segment, segmentWidth(segment)];
     i = end;
   }
 }

@@ -46,8 +46,8 @@ describe('netwatch --exporter under abuse', () => {
     ]);
     expect(closed, 'half-open connections closed by the server').toBe(true);
     expect((await get(server.url)).status).toBe(200);
-    // Memory returns: within 10 s the RSS is back near where it started (V8 keeps some pages).
-    await until(() => rssMiB(server.pid) < before + 40, 10_000, `RSS to fall back from ${round.peak} MiB`);
+    // Memory is bounded: within 10 s the RSS is within 64 MiB of where it started (glibc keeps some; README).
+    await until(() => rssMiB(server.pid) < before + 64, 10_000, `RSS to fall back from ${round.peak} MiB`);
     console.log(
       `exporter abuse: slowest ${Math.round(slowest)} ms, RSS ${Math.round(before)} → peak ${Math.round(round.peak)} → ${Math.round(rssMiB(server.pid))} MiB`,
     );

@@ -24,7 +24,7 @@ describe(`fuzz: the binary on ${TREES} of the mutated trees`, () => {
     let peakKiB = 0;
     for (let i = 0; i < TREES && failures.length < 10; i++) {
       const seed = FIRST + i * STRIDE;
-      const m = mutant(seed, { longLine: 256 * 1024 });
+      const m = mutant(seed, { longLine: Number(process.env.FUZZ_LONG_LINE ?? 256 * 1024) });
       const dir = mkdtempSync(join(tmpdir(), 'netwatch-fuzz-'));
       try {
         writeTree(m.tree, dir);
