@@ -9,12 +9,14 @@ import { BIN } from '../helpers/cli.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SESSION = `netwatch-busy-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A tmux server of this file's own (-L), apart from other suites' sessions.
+const SOCKET = `netwatch-busy-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
 
 let child: ChildProcess | undefined;
 afterAll(() => {
-  spawnSync('tmux', ['kill-session', '-t', SESSION]);
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   child?.kill('SIGKILL');
 });
 

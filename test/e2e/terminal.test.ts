@@ -13,9 +13,27 @@ import { BIN } from '../helpers/cli.js';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const sessions: string[] = [];
 const dirs: string[] = [];
+/** netwatch processes started here: a failing test must not leave one behind (it would run on). */
+const pids: number[] = [];
 
+// A tmux server of this file's own (-L): other suites' sessions, and their ends, cannot touch it.
+const SOCKET = `netwatch-term-${process.pid}`;
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+}
+
+/** new-session, again if the server was just exiting (its last session killed a moment before). */
+function newSession(...args: string[]): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      tmux('new-session', ...args);
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !/server exited unexpectedly|no server running|lost server/.test(String(err)))
+        throw err;
+      spawnSync('sleep', ['0.2']);
+    }
+  }
 }
 
 /** A tmux session running `script` under sh; returns its name and a scratch directory. */
@@ -25,7 +43,7 @@ function session(script: (dir: string) => string): { name: string; dir: string }
   const name = `netwatch-term-${process.pid}-${sessions.length}`;
   sessions.push(name);
   dirs.push(dir);
-  tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '30', 'sh', '-c', script(dir));
+  newSession('-d', '-s', name, '-x', '120', '-y', '30', 'sh', '-c', script(dir));
   return { name, dir };
 }
 
@@ -42,33 +60,52 @@ const shown = (name: string, text: string) => () =>
 const live = `env TERM=xterm-256color ${process.execPath} ${BIN} --interval 0.5`;
 
 afterEach(() => {
-  for (const name of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', name]);
+  for (const name of sessions.splice(0)) spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', name]);
+  for (const pid of pids.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
 });
 afterAll(() => {
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('terminal loss', () => {
-  it('ends within 2 s when its pane is killed, with SIGHUP ignored and in a session of its own', async () => {
-    // setsid: the pty is not netwatch's controlling terminal, so the kernel sends it no SIGHUP; the shell
-    // ignores SIGHUP too. $! is netwatch itself (setsid execs it without forking: it is not a group leader).
-    // A background job's stdin is /dev/null in sh; fd 3 hands it the pane's terminal.
-    const { name, dir } = session(
-      (d) =>
-        `trap '' HUP; exec 3<&0; setsid ${live} <&3 3<&- & echo $! > ${d}/pid; wait $!; echo "EXIT=$?" > ${d}/exit`,
-    );
-    await waitFor(() => read(join(dir, 'pid')), 10_000, 'the pid');
-    const pid = Number(read(join(dir, 'pid')));
-    await waitFor(shown(name, 'Connections'), 10_000, 'the first frame');
-    tmux('kill-session', '-t', name);
-    const t0 = Date.now();
-    await waitFor(() => (existsSync(`/proc/${pid}`) ? undefined : true), 10_000, 'netwatch to end');
-    const ms = Date.now() - t0;
-    // 2 s is the promise; a loaded CI machine gets some slack before this fails.
-    expect(ms).toBeLessThan(4000);
-    const exit = await waitFor(() => read(join(dir, 'exit')), 10_000, 'the exit line');
-    expect(['EXIT=129', 'EXIT=1']).toContain(exit);
-  }, 30_000);
+  // Paused, the view writes nothing, so no write's EIO can tell it the terminal went away: stdin must.
+  it.each([
+    ['running', []],
+    ['paused', ['Space']],
+  ])(
+    'ends within 2 s when its pane is killed (%s), with SIGHUP ignored and in a session of its own',
+    async (_name, keys) => {
+      // setsid: the pty is not netwatch's controlling terminal, so the kernel sends it no SIGHUP; the shell
+      // ignores SIGHUP too. $! is netwatch itself (setsid execs it without forking: it is not a group leader).
+      // A background job's stdin is /dev/null in sh; fd 3 hands it the pane's terminal.
+      const { name, dir } = session(
+        (d) =>
+          `trap '' HUP; exec 3<&0; setsid ${live} <&3 3<&- & echo $! > ${d}/pid; wait $!; echo "EXIT=$?" > ${d}/exit`,
+      );
+      await waitFor(() => read(join(dir, 'pid')), 10_000, 'the pid');
+      const pid = Number(read(join(dir, 'pid')));
+      pids.push(pid);
+      await waitFor(shown(name, 'Connections'), 10_000, 'the first frame');
+      if (keys.length) {
+        tmux('send-keys', '-t', name, ...keys);
+        await new Promise((r) => setTimeout(r, 1500)); // a sample or two pass, drawing nothing
+      }
+      tmux('kill-session', '-t', name);
+      const t0 = Date.now();
+      await waitFor(() => (existsSync(`/proc/${pid}`) ? undefined : true), 10_000, 'netwatch to end');
+      const ms = Date.now() - t0;
+      // 2 s is the promise; a loaded CI machine gets some slack before this fails.
+      expect(ms).toBeLessThan(4000);
+      const exit = await waitFor(() => read(join(dir, 'exit')), 10_000, 'the exit line');
+      expect(['EXIT=129', 'EXIT=1']).toContain(exit);
+    },
+    30_000,
+  );
 });
 
 describe('job control and signals', () => {
@@ -76,7 +113,7 @@ describe('job control and signals', () => {
     if (!hasTmux) throw new Error('tmux is not installed (apt-get install tmux)');
     const name = `netwatch-term-${process.pid}-job`;
     sessions.push(name);
-    tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '30', 'bash', '--norc', '--noprofile', '-i');
+    newSession('-d', '-s', name, '-x', '120', '-y', '30', 'bash', '--norc', '--noprofile', '-i');
     tmux('send-keys', '-t', name, `PS1='$ '; ${live}`, 'Enter');
     await waitFor(shown(name, 'Connections'), 10_000, 'the first frame');
     tmux('send-keys', '-t', name, 'C-z');
@@ -113,6 +150,7 @@ describe('job control and signals', () => {
       );
       await waitFor(() => read(join(dir, 'pid')), 10_000, 'the pid');
       const pid = Number(read(join(dir, 'pid')));
+      pids.push(pid);
       await waitFor(shown(name, 'Connections'), 10_000, 'the first frame');
       expect(tmux('display', '-p', '-t', name, '#{alternate_on}').trim()).toBe('1');
       process.kill(pid, signal);
