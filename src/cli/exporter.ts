@@ -260,6 +260,8 @@ export interface ExporterOptions {
   owners?: boolean;
   /** Open connections at most; more are refused by the kernel's backlog, then closed. */
   maxConnections?: number;
+  /** How long a connection may take to send its request (REQUEST_TIMEOUT_MS; tests shorten it). */
+  requestTimeoutMs?: number;
 }
 
 /** Connections served at once; 1,000 concurrent scrapes and 200 idle connections fit. */
@@ -297,6 +299,7 @@ export function startExporter(
 ): Promise<Exporter> {
   const opts = typeof options === 'boolean' ? { netlink: options } : options;
   const netlink = opts.netlink ?? true;
+  const timeoutMs = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const collector = new Collector(
     reader,
     undefined,
@@ -345,8 +348,8 @@ export function startExporter(
   const server = createServer(
     {
       maxHeaderSize: 16 * 1024,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      headersTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: timeoutMs,
+      headersTimeout: timeoutMs,
       connectionsCheckingInterval: 1000,
     },
     (req, res) => {
@@ -393,13 +396,13 @@ export function startExporter(
     );
   };
   server.on('connection', (socket) => {
-    deadline(socket, REQUEST_TIMEOUT_MS);
+    deadline(socket, timeoutMs);
     socket.once('close', () => clearTimeout(deadlines.get(socket)));
   });
   server.on('request', (req, res) => {
-    deadline(req.socket, 2 * REQUEST_TIMEOUT_MS);
+    deadline(req.socket, 2 * timeoutMs);
     res.once('finish', () => {
-      if (!req.socket.destroyed) deadline(req.socket, REQUEST_TIMEOUT_MS);
+      if (!req.socket.destroyed) deadline(req.socket, timeoutMs);
     });
   });
   return new Promise((resolve, reject) => {
