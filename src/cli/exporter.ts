@@ -300,13 +300,6 @@ export function startExporter(
   const opts = typeof options === 'boolean' ? { netlink: options } : options;
   const netlink = opts.netlink ?? true;
   const timeoutMs = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-  const collector = new Collector(
-    reader,
-    undefined,
-    true,
-    tcpDumpFor(reader.root, netlink),
-    fdSocketsFor(reader.root, netlink),
-  );
   if (
     !isIP(address.host) &&
     !/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
@@ -317,6 +310,13 @@ export function startExporter(
       new Error(`cannot serve metrics at ${address.host}:${address.port}: not a host name or address`),
     );
   }
+  const collector = new Collector(
+    reader,
+    undefined,
+    true,
+    tcpDumpFor(reader.root, netlink),
+    fdSocketsFor(reader.root, netlink),
+  );
   const metrics = new Metrics({ owners: opts.owners ?? true });
   // One snapshot at a time, shared by every scrape that waited for it. Taking it blocks this thread, so the
   // scrapes that arrived meanwhile are only seen after it: a finished snapshot is also handed to the
