@@ -20,7 +20,7 @@ export interface Round {
   idle: IdleSocket[];
   peak: number;
 }
-export function rssMiB(pid: number): number;
+export function rssMiB(pid: number, field?: string): number;
 export function startExporterProcess(
   args?: string[],
 ): Promise<{ child: ChildProcess; url: string; pid: number; stderr: () => string }>;
@@ -33,3 +33,4 @@ export function abuseRound(opts: {
   scrapes?: number;
   halfOpenCount?: number;
 }): Promise<Round>;
+export function anonMiB(pid: number): number;

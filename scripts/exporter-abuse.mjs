@@ -12,10 +12,13 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../dist/netwatch.js', import.meta.url));
 
-export function rssMiB(pid) {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+export function rssMiB(pid, field = 'VmRSS') {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
+
+/** Anonymous memory only (heap, buffers): what the process allocated, without the pages of files it mapped. */
+export const anonMiB = (pid) => rssMiB(pid, 'RssAnon');
 
 /** Start `netwatch --exporter 127.0.0.1:0 ...args`; resolves when it says where it serves. */
 export function startExporterProcess(args = []) {
@@ -131,6 +134,7 @@ async function main() {
   const server = await startExporterProcess(root ? ['--root', root] : []);
   for (let i = 0; i < 3; i++) await get(server.url);
   const before = rssMiB(server.pid);
+  const anonBefore = anonMiB(server.pid);
   let served = 0;
   let failed = 0;
   let slowest = 0;
@@ -150,6 +154,7 @@ async function main() {
   await new Promise((r) => setTimeout(r, 15_000));
   await get(server.url);
   const after = rssMiB(server.pid);
+  const anonAfter = anonMiB(server.pid);
   server.child.kill('SIGTERM');
   console.log(
     JSON.stringify({
@@ -161,6 +166,8 @@ async function main() {
       rssPeakMiB: Math.round(peak),
       rssAfterMiB: Math.round(after),
       rssAfterEachRoundMiB: afterRound,
+      anonBeforeMiB: Math.round(anonBefore),
+      anonAfterMiB: Math.round(anonAfter),
     }),
   );
 }
