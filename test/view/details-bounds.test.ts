@@ -20,11 +20,16 @@ describe('details of a 2 MB command line', () => {
   ] as const;
 
   it.each(cases)('%s: the text is cut, says so, and wraps to at most 64 lines of it', (_name, cmdline) => {
-    wrapLines(detailsLines('connections', rowWith(cmdline), 0), 200); // warm: the timing is of a frame, not of the JIT
-    const t0 = performance.now();
-    const lines = detailsLines('connections', rowWith(cmdline), 0);
-    const wrapped = wrapLines(lines, 200);
-    const ms = performance.now() - t0;
+    // The best of three (the first also warms the JIT): a frame's cost, not the scheduler's on a loaded machine.
+    let ms = Number.POSITIVE_INFINITY;
+    let lines: string[] = [];
+    let wrapped: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const t0 = performance.now();
+      lines = detailsLines('connections', rowWith(cmdline), 0);
+      wrapped = wrapLines(lines, 200);
+      ms = Math.min(ms, performance.now() - t0);
+    }
     const field = lines.find((l) => l.includes('(cut: '));
     expect(field).toBeDefined();
     expect(field!.length).toBeLessThan(DETAIL_FIELD_MAX * 4 + 200);
