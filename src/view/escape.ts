@@ -7,20 +7,25 @@
 //   honour 8-bit controls);
 // - characters that are invisible or change the direction or joining of what follows, so a name cannot
 //   hide, reorder or fake columns: U+00AD soft hyphen, U+061C Arabic letter mark, U+115F/U+1160 and
-//   U+3164/U+FFA0 Hangul fillers (blank but wide), U+180E Mongolian vowel separator, U+200B–U+200F
+//   U+3164/U+FFA0 Hangul fillers (blank but wide), U+17B4/U+17B5 Khmer inherent vowels, U+180E
+//   Mongolian vowel separator, U+200B–U+200F
 //   (zero-width space, non-joiner, joiner, LRM, RLM), U+2028/U+2029 line and paragraph separators,
 //   U+202A–U+202E (bidi embeddings and overrides), U+2060–U+206F (word joiner, invisible operators,
 //   bidi isolates U+2066–U+2069, deprecated format characters), U+FEFF (BOM / zero-width no-break space),
-//   U+FFF9–U+FFFB (interlinear annotation), and the tag characters U+E0000–U+E007F;
+//   U+FFF0–U+FFF8 (unassigned, ignorable) and U+FFF9–U+FFFB (interlinear annotation), the musical
+//   formatting controls U+1D173–U+1D17A, the shorthand format controls U+1BCA0–U+1BCA3 and the tag
+//   characters U+E0000–U+E007F;
 // - lone surrogates (only a bug upstream could make one, but they are not text a terminal can show).
 // An escape is visible ASCII: \e \n \t \r, \xHH for the other C0/DEL/C1, \uHHHH (\u{HHHHH}) for the rest.
 // Backslashes are left as they are (netstat's habit; `\e` in a name is then ambiguous, but never raw).
 // ZWJ inside an emoji sequence is escaped too: a family emoji shows as its parts, a price worth paying.
 
 const INVISIBLE_CLASS =
-  '\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb';
+  '\\u00ad\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164\\ufeff\\uffa0\\ufff0-\\ufffb';
 const SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
-const TAGS = '\\udb40[\\udc00-\\udc7f]';
+// Tag characters U+E0000–U+E007F, musical formatting controls U+1D173–U+1D17A, shorthand format controls
+// U+1BCA0–U+1BCA3: all invisible.
+const TAGS = '\\udb40[\\udc00-\\udc7f]|\\ud834[\\udd73-\\udd7a]|\\ud82f[\\udca0-\\udca3]';
 
 /** Everything escapeControl replaces. */
 const UNSAFE = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f${INVISIBLE_CLASS}]|${TAGS}|${SURROGATE}`, 'g');

@@ -11,6 +11,8 @@ export const HOSTILE_CHARS: string[] = [
   '\u061c',
   '\u115f',
   '\u1160',
+  '\u17b4',
+  '\u17b5',
   '\u180e',
   '\u200b',
   '\u200c',
@@ -37,6 +39,10 @@ export const HOSTILE_CHARS: string[] = [
   '\uffa0',
   '\ufff9',
   '\ufffb',
+  '\ufff0',
+  '\u{1bca0}',
+  '\u{1d173}',
+  '\u{1d17a}',
   '\u{e0001}',
   '\u{e0041}',
   '\u{e007f}',
@@ -47,7 +53,7 @@ export const HOSTILE_CHARS: string[] = [
 /** The raw bytes (as UTF-8) or characters no output may hold: C0 but \t \n, DEL, C1, the invisible set. */
 export function rawUnsafe(text: string): string | undefined {
   const m =
-    /[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(
+    /[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb]|\udb40[\udc00-\udc7f]|\ud834[\udd73-\udd7a]|\ud82f[\udca0-\udca3]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(
       text,
     );
   return m ? `U+${m[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${m.index}` : undefined;
