@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { displayWidth, truncate } from '../src/view/textwidth.js';
+import { displayWidth, truncate, wrapText } from '../src/view/textwidth.js';
 
 export interface OverlayProps {
   title: string;
@@ -12,32 +12,19 @@ export interface OverlayProps {
   offset?: number;
 }
 
-const segmenter = new Intl.Segmenter();
+/** At most this many wrapped lines of any one line (a field): a 2 MB command line is not 10,000 screens. */
+export const MAX_WRAPPED_LINES = 64;
 
 /**
  * `lines` broken between graphemes so none is wider than `width`: a details view exists to show the whole
- * command line, which a cut would lose. The overlay scrolls to show what does not fit.
+ * command line, which a cut would lose, up to MAX_WRAPPED_LINES lines of it (the last says how much is
+ * left out). The overlay scrolls to show what does not fit.
  */
 export function wrapLines(lines: readonly string[], width: number): string[] {
   const out: string[] = [];
   for (const line of lines) {
-    if (width < 1 || displayWidth(line) <= width) {
-      out.push(line);
-      continue;
-    }
-    let current = '';
-    let used = 0;
-    for (const { segment } of segmenter.segment(line)) {
-      const w = displayWidth(segment);
-      if (used + w > width && current !== '') {
-        out.push(current);
-        current = '';
-        used = 0;
-      }
-      current += segment;
-      used += w;
-    }
-    out.push(current);
+    if (width < 1 || (line.length <= width && displayWidth(line) <= width)) out.push(line);
+    else out.push(...wrapText(line, width, MAX_WRAPPED_LINES));
   }
   return out;
 }

@@ -1,26 +1,40 @@
 // `netwatch --once --json`: one JSON object for scripts. Integers keep their exact digits (src/cli/json.ts),
 // strings are JSON-escaped, so control characters from process names arrive as \u001b, never raw.
+// Each process is listed once, in the top-level `processes` object keyed by pid, and a socket names its
+// owners by pid (`pids`): a process with a 2 MB command line holding 20,000 sockets is 2 MB of JSON, not
+// 40 GB (issue 12; it used to be repeated inside every socket).
 
 import { isListener } from '../model/diff.js';
-import type { Snapshot, Socket } from '../model/types.js';
+import type { ProcessInfo, Snapshot, Socket } from '../model/types.js';
 import { routeFlagsText } from '../proc/route.js';
 import { netstatIfaceFlags } from '../proc/sysnet.js';
-import { toJson } from './json.js';
+import { writeJson } from './json.js';
 import { socketSelection } from './once.js';
 import type { Options } from './options.js';
 
-function processes(snapshot: Snapshot, inode: number) {
+/** The processes the listed sockets name, each once. */
+type ProcessTable = Map<number, ProcessInfo>;
+
+function pidsOf(snapshot: Snapshot, inode: number, table: ProcessTable): number[] {
   const owners = inode === 0 ? undefined : snapshot.owners.get(inode);
-  return (owners ?? []).map((p) => ({
-    pid: p.pid,
-    command: p.command,
-    cmdline: p.cmdline,
-    uid: p.uid,
-    user: p.user,
-  }));
+  if (!owners) return [];
+  return owners.map((p) => {
+    if (!table.has(p.pid)) table.set(p.pid, p);
+    return p.pid;
+  });
 }
 
-function socketJson(s: Socket, snapshot: Snapshot) {
+function processesJson(table: ProcessTable) {
+  const pids = [...table.keys()].sort((a, b) => a - b);
+  const out = new Map<string, object>();
+  for (const pid of pids) {
+    const p = table.get(pid)!;
+    out.set(String(pid), { pid, command: p.command, cmdline: p.cmdline, uid: p.uid, user: p.user });
+  }
+  return out;
+}
+
+function socketJson(s: Socket, snapshot: Snapshot, table: ProcessTable) {
   if (s.kind === 'unix') {
     return {
       proto: 'unix',
@@ -30,7 +44,7 @@ function socketJson(s: Socket, snapshot: Snapshot) {
       inode: s.inode,
       refcount: s.refcount,
       listening: s.state === 'LISTENING',
-      processes: processes(snapshot, s.inode),
+      pids: pidsOf(snapshot, s.inode, table),
     };
   }
   return {
@@ -45,23 +59,28 @@ function socketJson(s: Socket, snapshot: Snapshot) {
     timer: { active: s.timerActive, expires: s.timerExpires, retransmits: s.retransmits },
     tcp: s.tcp,
     drops: s.drops,
-    processes: processes(snapshot, s.inode),
+    pids: pidsOf(snapshot, s.inode, table),
   };
 }
 
-/** The JSON document. Sockets follow the protocol flags (-t -u -U -w -x -4 -6) and -l; by default all states. */
-export function snapshotJson(snapshot: Snapshot, o: Options): string {
+/**
+ * The JSON document, handed to `sink` in chunks. Sockets follow the protocol flags (-t -u -U -w -x -4 -6)
+ * and -l; by default all states.
+ */
+export function writeSnapshotJson(snapshot: Snapshot, o: Options, sink: (chunk: string) => void): void {
   const { inet, unix } = socketSelection(o);
+  const table: ProcessTable = new Map();
   const sockets = snapshot.sockets
     .filter((s) => (s.kind === 'unix' ? unix : inet.has(s.proto)))
     .filter((s) => !o.listening || isListener(s))
-    .map((s) => socketJson(s, snapshot));
+    .map((s) => socketJson(s, snapshot, table));
   const counters: Record<string, ReadonlyMap<string, bigint>> = {};
   for (const [group, values] of snapshot.counters) counters[group] = values;
   const doc = {
     hostname: snapshot.hostname,
     time: new Date(snapshot.wallMs).toISOString(),
     sockets,
+    processes: processesJson(table),
     interfaces: snapshot.interfaces.map((i) => ({
       ...i,
       flagsText: netstatIfaceFlags(i.flags ?? 0, i.operstate),
@@ -75,5 +94,12 @@ export function snapshotJson(snapshot: Snapshot, o: Options): string {
     skippedLines: snapshot.skippedLines,
     warnings: snapshot.warnings,
   };
-  return toJson(doc, 2);
+  writeJson(doc, 2, sink);
+}
+
+/** The JSON document as one string. */
+export function snapshotJson(snapshot: Snapshot, o: Options): string {
+  const chunks: string[] = [];
+  writeSnapshotJson(snapshot, o, (chunk) => chunks.push(chunk));
+  return chunks.join('');
 }

@@ -8,13 +8,22 @@ import { App } from '../../components/App.js';
 import { LiveStore } from '../model/livestore.js';
 import { watchLinksFor } from '../sample/linkwatch.js';
 import { NameResolver } from '../sample/names.js';
-import { fdSocketsFor, tcpDumpFor, tcpInfoUnavailableReason } from '../sample/native.js';
+import { fdSocketsFor, nativeBinding, tcpDumpFor, tcpInfoUnavailableReason } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
 import { Sampler } from '../sample/sampler.js';
 import { liveColourLevel, noColorRequested } from './colour.js';
 import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
 import type { Options } from './options.js';
-import { enterFullscreen, installRestore } from './terminal.js';
+import {
+  enterFullscreen,
+  inkStdout,
+  installJobControl,
+  installRestore,
+  RESTORE_SEQUENCE,
+} from './terminal.js';
+
+/** How long the watchdog lets JavaScript answer a signal before it ends the process itself. */
+const WATCHDOG_GRACE_MS = 1000;
 
 export async function runLive(o: Options, reader: HostReader): Promise<void> {
   tuneHeapForLiveView();
@@ -68,6 +77,11 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
       ink?.unmount();
     },
   });
+  // SIGTERM, SIGHUP and SIGINT end the process within ~1 s even while this thread is busy: the helper's
+  // watchdog (optional; chained after the listeners above, before Ink sets raw mode) restores and ends it.
+  nativeBinding()?.watchdogArm?.(RESTORE_SEQUENCE, WATCHDOG_GRACE_MS);
+  const screen = inkStdout(stdout);
+  const jobs = installJobControl({ stdout, stdin: process.stdin, redraw: () => screen.redraw() });
   ink = render(
     createElement(App, {
       store,
@@ -79,8 +93,8 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
       tcpInfoNote: () => sampler.tcpDumpFailure || tcpInfoUnavailableReason(reader.root, o.netlink),
     }),
     {
-      stdout,
-      stdin: process.stdin,
+      stdout: screen.stream,
+      stdin: jobs.stdin,
       exitOnCtrlC: false, // Ctrl-C is a key in raw mode; the keymap quits on it and the terminal is restored
       patchConsole: false,
       maxFps: 30,
@@ -100,6 +114,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     detach();
     unwatchChurn();
     await watcher.close();
+    jobs.dispose();
     guard.restore();
     guard.dispose();
   }

@@ -8,15 +8,28 @@ import { ownersFromPairs } from '../sample/owners.js';
 import { decodeOwners, type OwnersMessage } from '../sample/ownerswire.js';
 import { HostReader } from '../sample/reader.js';
 import { Collector } from '../sample/sampler.js';
+import { escapeControl, escapeText } from '../view/escape.js';
 import { prepareLiveEnv } from './colour.js';
 import { tuneHeapForOneShot } from './heap.js';
-import { snapshotJson } from './jsonout.js';
+import { writeSnapshotJson } from './jsonout.js';
 import { prepareOnce, selectionFor } from './once.js';
 import { type Options, parseOptions } from './options.js';
 import { VERSION } from './version.js';
 
+// Every byte this process writes goes through one of these two (or, for the live view, through the frame
+// filter in live.ts): whatever a renderer forgot to escape, no control or invisible character from the host
+// or the command line reaches the terminal raw (src/view/escape.ts).
+function out(text: string): void {
+  process.stdout.write(escapeText(text));
+}
+
+/** One `netwatch: ...` line on stderr: newlines inside `message` are escaped too, so it stays one line. */
+function warn(message: string): void {
+  process.stderr.write(`netwatch: ${escapeControl(message)}\n`);
+}
+
 function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): void {
-  if (text) stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (text) stream.write(escapeText(text.endsWith('\n') ? text : `${text}\n`));
   process.exitCode = code;
 }
 
@@ -86,16 +99,17 @@ async function runOnce(o: Options, reader: HostReader): Promise<void> {
       if (finish) finish = prepareOnce(snapshot, o, names, userOf);
     }
   }
-  for (const w of snapshot.warnings) process.stderr.write(`netwatch: ${w}\n`);
+  for (const w of snapshot.warnings) warn(w);
   for (const [file, n] of snapshot.skippedLines) {
-    process.stderr.write(`netwatch: ${file}: skipped ${n} malformed line${n === 1 ? '' : 's'}\n`);
+    warn(`${file}: skipped ${n} malformed line${n === 1 ? '' : 's'}`);
   }
   if (o.json || !finish) {
-    process.stdout.write(`${snapshotJson(snapshot, o)}\n`);
+    writeSnapshotJson(snapshot, o, out);
+    out('\n');
     return;
   }
   const lines = finish(snapshot.owners);
-  process.stdout.write(lines.length ? `${lines.join('\n')}\n` : '');
+  out(lines.length ? `${lines.join('\n')}\n` : '');
   if (o.programs && snapshot.ownerStats.unreadable > 0) {
     process.stderr.write(
       '(Not all processes could be identified, non-owned process info\n will not be shown, you would have to be root to see it all.)\n',
@@ -106,12 +120,15 @@ async function runOnce(o: Options, reader: HostReader): Promise<void> {
 async function runExporter(
   reader: HostReader,
   address: NonNullable<Options['exporter']>,
-  netlink: boolean,
+  o: Options,
 ): Promise<void> {
   // prom-client is only loaded here, so --once and the live view do not pay for it.
   const { startExporter } = await import('./exporter.js');
-  const exporter = await startExporter(reader, address, netlink);
-  process.stderr.write(`netwatch: serving metrics at ${exporter.url}\n`);
+  const exporter = await startExporter(reader, address, {
+    netlink: o.netlink,
+    owners: o.exporterOwners ?? true,
+  });
+  warn(`serving metrics at ${exporter.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
@@ -120,11 +137,18 @@ async function runExporter(
   await exporter.close();
 }
 
+/** True once the live view runs: its terminal handling (src/cli/terminal.ts) owns write errors then. */
+let live = false;
+
 async function main(argv: string[]): Promise<void> {
   // `netwatch --once | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
-    throw err;
+    // The live view's EIO is a hung-up terminal: terminal.ts restores and ends by SIGHUP (an exit() here
+    // would run into Node 20's tty reset and segfault).
+    if (live) throw err;
+    warn(`cannot write to stdout: ${err.message}`);
+    process.exit(1);
   });
   const parsed = parseOptions(argv, VERSION);
   if (parsed.kind === 'exit') {
@@ -136,14 +160,12 @@ async function main(argv: string[]): Promise<void> {
   const o = parsed.options;
   const reader = new HostReader(o.root);
   if (!reader.hasProc()) {
-    process.stderr.write(
-      `netwatch: ${reader.path('proc')} is not a directory: is --root ${o.root} a host root?\n`,
-    );
+    warn(`${reader.path('proc')} is not a directory: is --root ${o.root} a host root?`);
     process.exitCode = 1;
     return;
   }
   if (o.exporter) {
-    await runExporter(reader, o.exporter, o.netlink);
+    await runExporter(reader, o.exporter, o);
     return;
   }
   if (o.once || !process.stdout.isTTY || !process.stdin.isTTY) {
@@ -157,10 +179,14 @@ async function main(argv: string[]): Promise<void> {
   // We are on a terminal, so the live view must draw frames, in colour (src/cli/colour.ts).
   prepareLiveEnv(process.env);
   const { runLive } = await import('./live.js');
+  live = true;
   await runLive(o, reader);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`netwatch: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // One line, never a stack trace (NETWATCH_DEBUG=1 shows it, for a bug report).
+  const debug = process.env.NETWATCH_DEBUG === '1' && err instanceof Error && err.stack;
+  if (debug) process.stderr.write(`${escapeText(debug)}\n`);
+  else warn(err instanceof Error ? err.message : String(err));
   process.exitCode = 1;
 });

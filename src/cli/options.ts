@@ -12,6 +12,8 @@ export interface Options {
   netlink: boolean;
   /** --exporter [HOST:]PORT: serve Prometheus metrics instead of the live view. */
   exporter: ExporterAddress | undefined;
+  /** --exporter-owners off: no `command` label on listener series (who holds which port stays private). */
+  exporterOwners?: boolean;
   // netstat's selection flags
   tcp: boolean;
   udp: boolean;
@@ -94,6 +96,11 @@ export function buildProgram(version: string): Command {
         return address;
       }),
     )
+    .addOption(
+      new Option('--exporter-owners <on|off>', "with --exporter: label listeners with their process's name")
+        .choices(['on', 'off'])
+        .default('on'),
+    )
     .option('-t, --tcp', 'TCP sockets')
     .option('-u, --udp', 'UDP sockets')
     .option('-U, --udplite', 'UDP-Lite sockets')
@@ -154,6 +161,7 @@ export function parseOptions(argv: readonly string[], version = '0.0.0'): ParseR
     bell: Boolean(o.bell),
     netlink: o.netlink !== false,
     exporter: o.exporter === undefined ? undefined : o.exporter === true ? DEFAULT_EXPORTER : o.exporter,
+    exporterOwners: o.exporterOwners !== 'off',
     tcp: Boolean(o.tcp),
     udp: Boolean(o.udp),
     udplite: Boolean(o.udplite),

@@ -29,6 +29,12 @@ export interface NativeBinding {
    * gone, EACCES or EPERM when its fds may not be listed or followed.
    */
   fdSockets(fdDir: string): Float64Array;
+  /**
+   * The live view's signal watchdog (netwatch.c, last section): when SIGTERM, SIGHUP or SIGINT is not
+   * acted on within `graceMs` (the main thread is busy), write `restore` to fd 1, put back fd 0's modes as
+   * they are now, and end by the signal. Absent from helpers built before it.
+   */
+  watchdogArm?(restore: string, graceMs: number): boolean;
   readonly recordWords: number;
 }
 

@@ -751,6 +751,7 @@ static napi_value watch_links(napi_env env, napi_callback_info info) {
   napi_wrap(env, handle, w, link_watch_finalize, NULL, NULL);
   return handle;
 }
+static napi_value watchdog_arm(napi_env env, napi_callback_info info);
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -758,6 +759,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"socketOwners", NULL, socket_owners, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fdSockets", NULL, fd_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
       {"watchLinks", NULL, watch_links, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"watchdogArm", NULL, watchdog_arm, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   set_number(env, exports, "recordWords", WORDS);
@@ -768,3 +770,117 @@ static napi_value init(napi_env env, napi_value exports) {
 #define NODE_GYP_MODULE_NAME netwatch
 #endif
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
+
+/* ---------------------------------------------------------------------------------------------------
+ * Signal watchdog for the live view (issue 15). JavaScript answers SIGTERM, SIGHUP and SIGINT only when
+ * its event loop turns: libuv's handler writes to a pipe that the loop reads. If the main thread is busy
+ * (a frame or a sample that runs long), the signal waits and so does the user. watchdogArm(restore,
+ * graceMs) chains a handler in front of libuv's for those three (call it after the JS listeners are in
+ * place, so libuv's is the one chained), saves the terminal's modes as they are now (before raw mode),
+ * and starts a thread. The handler notes the signal and its time and calls libuv's as before. When a
+ * noted signal is still not acted on after graceMs (JS would have exited by then), the thread writes
+ * `restore` to fd 1, puts the saved modes back on fd 0, and ends the process by the signal's default
+ * action. Everything here is optional: without the helper the live view relies on the loop turning.
+ * ------------------------------------------------------------------------------------------------- */
+#include <pthread.h>
+#include <signal.h>
+#include <termios.h>
+#include <time.h>
+
+static const int WATCHED[] = {SIGTERM, SIGHUP, SIGINT};
+#define N_WATCHED (sizeof WATCHED / sizeof WATCHED[0])
+static struct sigaction wd_previous[N_WATCHED];
+static volatile sig_atomic_t wd_signal = 0;
+static struct timespec wd_when;
+static char *wd_restore = NULL;
+static size_t wd_restore_len = 0;
+static struct termios wd_termios;
+static int wd_have_termios = 0;
+static long wd_grace_ms = 1000;
+static int wd_armed = 0;
+
+static void wd_handler(int sig, siginfo_t *info, void *ctx) {
+  if (!wd_signal) {
+    clock_gettime(CLOCK_MONOTONIC, &wd_when);
+    wd_signal = sig;
+  }
+  for (size_t i = 0; i < N_WATCHED; i++) {
+    if (WATCHED[i] != sig) continue;
+    struct sigaction *p = &wd_previous[i];
+    if (p->sa_flags & SA_SIGINFO) {
+      if (p->sa_sigaction) p->sa_sigaction(sig, info, ctx);
+    } else if (p->sa_handler != SIG_DFL && p->sa_handler != SIG_IGN && p->sa_handler) {
+      p->sa_handler(sig);
+    }
+  }
+}
+
+static void *wd_thread(void *arg) {
+  (void)arg;
+  for (;;) {
+    struct timespec tick = {0, 50 * 1000 * 1000};
+    nanosleep(&tick, NULL);
+    int sig = wd_signal;
+    if (!sig) continue;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long elapsed = (now.tv_sec - wd_when.tv_sec) * 1000 + (now.tv_nsec - wd_when.tv_nsec) / 1000000;
+    if (elapsed < wd_grace_ms) continue;
+    if (wd_restore_len) {
+      ssize_t ignored = write(1, wd_restore, wd_restore_len);
+      (void)ignored;
+    }
+    if (wd_have_termios) tcsetattr(0, TCSANOW, &wd_termios);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    kill(getpid(), sig);
+    _exit(128 + sig); /* not reached unless the signal is blocked elsewhere */
+  }
+  return NULL;
+}
+
+static napi_value watchdog_arm(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_value result;
+  if (wd_armed) {
+    napi_get_boolean(env, true, &result);
+    return result;
+  }
+  size_t len = 0;
+  if (argc >= 1 && napi_get_value_string_utf8(env, argv[0], NULL, 0, &len) == napi_ok) {
+    wd_restore = malloc(len + 1);
+    if (wd_restore && napi_get_value_string_utf8(env, argv[0], wd_restore, len + 1, &wd_restore_len) != napi_ok)
+      wd_restore_len = 0;
+  }
+  double grace = 1000;
+  if (argc >= 2) napi_get_value_double(env, argv[1], &grace);
+  wd_grace_ms = grace > 0 ? (long)grace : 1000;
+  wd_have_termios = isatty(0) && tcgetattr(0, &wd_termios) == 0;
+  for (size_t i = 0; i < N_WATCHED; i++) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = wd_handler;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    sigaction(WATCHED[i], &sa, &wd_previous[i]);
+  }
+  pthread_t thread;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  /* The thread must not take the signals: the main thread's handler (libuv's, chained) does. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  int err = pthread_create(&thread, &attr, wd_thread, NULL);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+  wd_armed = err == 0;
+  napi_get_boolean(env, wd_armed, &result);
+  return result;
+}

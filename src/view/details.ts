@@ -34,11 +34,23 @@ export function helpLines(): string[] {
   ];
 }
 
+/**
+ * The most of one field (a command line, a path) the details view escapes and wraps: whatever the host
+ * holds, a frame costs what this many characters cost (the overlay then shows at most 64 wrapped lines).
+ */
+export const DETAIL_FIELD_MAX = 16_384;
+
+/** `text` escaped, cut to DETAIL_FIELD_MAX first and marked when it was. */
+export function detailField(text: string): string {
+  if (text.length <= DETAIL_FIELD_MAX) return escapeControl(text);
+  return `${escapeControl(text.slice(0, DETAIL_FIELD_MAX))}… (cut: ${text.length} characters in all)`;
+}
+
 function processLines(owners: readonly ProcessInfo[]): string[] {
   if (owners.length === 0) return ['  (no process found: kernel socket, or not readable without root)'];
   return owners.flatMap((p) => [
-    `  pid ${p.pid}  ${escapeControl(p.command)}  uid ${p.uid}${p.user ? ` (${escapeControl(p.user)})` : ''}`,
-    `    ${escapeControl(p.cmdline) || '[kernel thread or no cmdline]'}`,
+    `  pid ${p.pid}  ${detailField(p.command)}  uid ${p.uid}${p.user ? ` (${detailField(p.user)})` : ''}`,
+    `    ${detailField(p.cmdline) || '[kernel thread or no cmdline]'}`,
   ]);
 }
 
@@ -98,7 +110,7 @@ function socketLines(
   if (s.kind === 'unix') {
     lines.push(
       `Protocol   unix ${s.type}`,
-      `Path       ${escapeControl(s.path) || '(unbound)'}`,
+      `Path       ${detailField(s.path) || '(unbound)'}`,
       `State      ${s.state || 'UNCONN'}`,
       `Inode      ${s.inode}`,
       `RefCnt     ${s.refcount}   Flags 0x${s.flags.toString(16)}`,

@@ -162,7 +162,9 @@ describe('--once on the live machine (real sockets on 127.0.0.1 and ::1)', () =>
       recvQ: 0,
       sendQ: 0,
     });
-    expect(listener.processes[0]).toMatchObject({ pid: child.pid, command: 'node' });
+    expect(listener.pids).toEqual([child.pid]);
+    expect(doc.processes[String(child.pid)]).toMatchObject({ pid: child.pid, command: 'node', uid: 0 });
+    expect(doc.processes[String(child.pid)].cmdline).toContain('node');
     expect(doc.sockets.every((s: { proto: string }) => s.proto === 'tcp' || s.proto === 'tcp6')).toBe(true);
     expect(doc.counters.Tcp.ActiveOpens).toBeGreaterThan(0);
   });

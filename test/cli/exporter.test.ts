@@ -4,6 +4,18 @@ import { parseExporterAddress } from '../../src/cli/options.js';
 import { HostReader } from '../../src/sample/reader.js';
 import { fixtureSnapshot } from '../helpers/app.js';
 import { fixture } from '../helpers/cli.js';
+import { inet, proc, snapshot } from '../helpers/snapshots.js';
+
+/** A snapshot whose listeners are TCP 127.0.0.1:PORT for each port, owned by pid 10 + port. */
+function listening(monoMs: number, ports: number[], command = 'srv') {
+  const sockets = ports.map((port) => inet('tcp', `127.0.0.1:${port}`, '0.0.0.0:0', 'LISTEN', port));
+  const owners = new Map(
+    ports.map((port) => [port, [proc(10 + port, command, { cmdline: `${command} --secret=hunter2` })]]),
+  );
+  return snapshot(monoMs, { sockets, owners });
+}
+
+const upLines = (text: string) => text.split('\n').filter((l) => l.startsWith('netwatch_listener_up{'));
 
 describe('parseExporterAddress', () => {
   it.each([
@@ -54,6 +66,75 @@ describe('Metrics', () => {
   });
 });
 
+describe('listener series', () => {
+  it('drops a vanished listener after the retention, not before', async () => {
+    const m = new Metrics({ retentionMs: 60_000 });
+    m.update(listening(0, [80, 443]));
+    m.update(listening(30_000, [80]));
+    expect(upLines(await m.registry.metrics())).toEqual([
+      'netwatch_listener_up{proto="tcp",address="127.0.0.1",port="443",command="srv"} 0',
+      'netwatch_listener_up{proto="tcp",address="127.0.0.1",port="80",command="srv"} 1',
+    ]);
+    m.update(listening(60_000, [80]));
+    expect(upLines(await m.registry.metrics())).toHaveLength(2); // 60 s after it was last seen: kept
+    m.update(listening(60_001, [80]));
+    expect(upLines(await m.registry.metrics())).toEqual([
+      'netwatch_listener_up{proto="tcp",address="127.0.0.1",port="80",command="srv"} 1',
+    ]);
+    expect(m.listenerSeries).toBe(1);
+  });
+
+  it('keeps the 10-minute default, documented in the README', async () => {
+    const m = new Metrics();
+    m.update(listening(0, [80]));
+    m.update(listening(10 * 60_000, []));
+    expect(upLines(await m.registry.metrics())).toHaveLength(1);
+    m.update(listening(10 * 60_000 + 1, []));
+    expect(upLines(await m.registry.metrics())).toHaveLength(0);
+  });
+
+  it('caps the series: 20,000 listeners that came and went leave at most the cap', async () => {
+    const m = new Metrics({ maxListenerSeries: 100 });
+    for (let round = 0; round < 200; round++) {
+      const ports = Array.from({ length: 100 }, (_, i) => 1000 + round * 100 + i);
+      m.update(listening(round * 1000, ports));
+    }
+    expect(m.listenerSeries).toBe(100);
+    const lines = upLines(await m.registry.metrics());
+    expect(lines).toHaveLength(100);
+    expect(lines.every((l) => l.endsWith(' 1'))).toBe(true); // the present ones win over the vanished
+  });
+
+  it('exports the cap and counts the rest when more listeners are present than the cap', async () => {
+    const m = new Metrics({ maxListenerSeries: 10 });
+    m.update(
+      listening(
+        0,
+        Array.from({ length: 25 }, (_, i) => 2000 + i),
+      ),
+    );
+    const text = await m.registry.metrics();
+    expect(upLines(text)).toHaveLength(10);
+    expect(text).toContain('netwatch_listener_series_dropped 15');
+  });
+
+  it("labels a listener with its process's short name, never its command line", async () => {
+    const m = new Metrics();
+    m.update(listening(0, [5432], 'rootonly-db'));
+    const text = await m.registry.metrics();
+    expect(text).toContain('command="rootonly-db"');
+    expect(text).not.toContain('hunter2');
+  });
+
+  it('--exporter-owners off: no command label at all', async () => {
+    const m = new Metrics({ owners: false });
+    m.update(listening(0, [5432], 'rootonly-db'));
+    const text = await m.registry.metrics();
+    expect(upLines(text)).toEqual(['netwatch_listener_up{proto="tcp",address="127.0.0.1",port="5432"} 1']);
+    expect(text).not.toContain('rootonly-db');
+  });
+});
+
 describe('the HTTP endpoint', () => {
   let exporter: Exporter | undefined;
   afterEach(async () => {
@@ -72,5 +153,16 @@ describe('the HTTP endpoint', () => {
     expect(other.status).toBe(404);
     const post = await fetch(exporter.url, { method: 'POST' });
     expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
+    const head = await fetch(exporter.url, { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    const root = await fetch(exporter.url.replace('/metrics', '/'));
+    expect(await root.text()).toMatch(/metrics at \/metrics/);
+  });
+
+  it('refuses a host that is neither a name nor an address, without asking DNS', async () => {
+    await expect(
+      startExporter(new HostReader(fixture('live-t0')), { host: 'bad!host', port: 0 }),
+    ).rejects.toThrow(/^cannot serve metrics at bad!host:0: not a host name or address$/);
   });
 });

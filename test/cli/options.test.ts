@@ -56,4 +56,13 @@ describe('parseOptions', () => {
     const r = parseOptions(['--json']);
     expect(r.kind === 'ok' && r.options.once).toBe(true);
   });
+
+  it('--exporter-owners on|off (default on); anything else is a usage error', () => {
+    const on = parseOptions(['--exporter', '9531']);
+    expect(on.kind === 'ok' && on.options.exporterOwners).toBe(true);
+    const off = parseOptions(['--exporter', '9531', '--exporter-owners', 'off']);
+    expect(off.kind === 'ok' && off.options.exporterOwners).toBe(false);
+    const bad = parseOptions(['--exporter-owners', 'maybe']);
+    expect(bad).toMatchObject({ kind: 'exit', code: 2 });
+  });
 });

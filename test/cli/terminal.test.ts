@@ -2,10 +2,14 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
+  CORE_DUMPING,
   enterFullscreen,
+  inkStdout,
+  installJobControl,
   installRestore,
   type ProcessLike,
   RESTORE_SEQUENCE,
+  SIGNALS,
   signalExitCode,
 } from '../../src/cli/terminal.js';
 
@@ -301,5 +305,149 @@ describe('installRestore', () => {
     expect(HANDLED_EVENTS.map((e) => process.listenerCount(e))).toEqual(before.map((n) => n + 1));
     handle.dispose();
     expect(HANDLED_EVENTS.map((e) => process.listenerCount(e))).toEqual(before);
+  });
+});
+
+describe('every signal whose default action ends the process', () => {
+  it('has a handler, removed on dispose', () => {
+    const { proc, handle } = setup();
+    for (const signal of SIGNALS) expect(proc.listenerCount(signal), signal).toBe(1);
+    expect(SIGNALS).toEqual(expect.arrayContaining(['SIGQUIT', 'SIGUSR2', 'SIGALRM', 'SIGABRT']));
+    handle.dispose();
+    for (const signal of SIGNALS) expect(proc.listenerCount(signal)).toBe(0);
+  });
+
+  it.each([
+    ['SIGUSR2', 140],
+    ['SIGALRM', 142],
+    ['SIGQUIT', 131],
+    ['SIGABRT', 134],
+  ] as const)('%s: restores and exits %i', (signal, code) => {
+    const { proc, out, exits } = setup();
+    proc.emit(signal, signal);
+    expect(out.text()).toBe(SHOW_CURSOR + LEAVE_ALT);
+    expect(exits).toEqual([code]);
+  });
+
+  it('a core-dumping signal never re-raises itself (no core), even where a hangup would', () => {
+    for (const signal of CORE_DUMPING) {
+      const { proc, exits, log } = fakeProcess();
+      const killable = Object.assign(proc, {
+        pid: 5,
+        kill(pid: number, sig: string) {
+          log.push(`kill ${pid} ${sig}`);
+        },
+      });
+      installRestore({ stdout: sink().stream, stdin: fakeStdin(true, log), proc: killable });
+      proc.emit(signal, signal);
+      expect(log.filter((l) => l.startsWith('kill'))).toEqual([]);
+      expect(exits).toEqual([signalExitCode(signal)]);
+    }
+  });
+});
+
+describe('terminal loss without SIGHUP', () => {
+  function withInput() {
+    const { proc, exits, log } = fakeProcess();
+    const killable = Object.assign(proc, {
+      pid: 11,
+      kill(pid: number, signal: string) {
+        log.push(`kill ${pid} ${signal}`);
+      },
+    });
+    const stdin = Object.assign(new EventEmitter(), fakeStdin(true, log));
+    const handle = installRestore({
+      stdout: sink().stream,
+      stdin,
+      proc: killable,
+      onExit: () => log.push('onExit'),
+    });
+    return { stdin, exits, log, handle };
+  }
+
+  it('stdin EOF: restores and ends by SIGHUP', () => {
+    const { stdin, log, exits } = withInput();
+    stdin.emit('end');
+    expect(log).toEqual(['onExit', 'raw false', 'kill 11 SIGHUP', 'exit 129']);
+    expect(exits).toEqual([129]);
+  });
+
+  it('stdin EIO: the same', () => {
+    const { stdin, log } = withInput();
+    stdin.emit('error', Object.assign(new Error('read EIO'), { code: 'EIO' }));
+    expect(log).toContain('kill 11 SIGHUP');
+  });
+
+  it('dispose removes the stdin listeners', () => {
+    const { stdin, handle } = withInput();
+    expect(stdin.listenerCount('end')).toBe(1);
+    handle.dispose();
+    expect(stdin.listenerCount('end')).toBe(0);
+    expect(stdin.listenerCount('error')).toBe(0);
+  });
+});
+
+describe('job control', () => {
+  it('SIGTSTP: gives the terminal back, stops by SIGTSTP with no listener, then takes it again and redraws', () => {
+    const { proc, log } = fakeProcess();
+    const killable = Object.assign(proc, {
+      pid: 21,
+      kill(pid: number, signal: string) {
+        log.push(`kill ${pid} ${signal} (listeners ${proc.listenerCount('SIGTSTP')})`);
+      },
+    });
+    const out = sink();
+    out.stream.on('data', (chunk: Buffer) => log.push(`stdout ${chunk.toString('utf8')}`));
+    const jobs = installJobControl({
+      stdout: out.stream,
+      stdin: fakeStdin(true, log),
+      proc: killable,
+      redraw: () => log.push('redraw'),
+    });
+    proc.emit('SIGTSTP', 'SIGTSTP');
+    expect(log).toEqual([
+      `stdout ${SHOW_CURSOR}${LEAVE_ALT}`,
+      'raw false',
+      'kill 21 SIGTSTP (listeners 0)',
+      `stdout ${ENTER_ALT}${HIDE_CURSOR}`,
+      'raw true',
+      'redraw',
+    ]);
+    expect(proc.listenerCount('SIGTSTP')).toBe(1);
+    jobs.dispose();
+    expect(proc.listenerCount('SIGTSTP')).toBe(0);
+  });
+
+  it('Ctrl-Z read from stdin is taken out of the keys and suspends', async () => {
+    const { proc, log } = fakeProcess();
+    const killable = Object.assign(proc, { pid: 22, kill: (_p: number, s: string) => log.push(`kill ${s}`) });
+    const chunks = ['ab\x1acd', null];
+    const stdin = { ...fakeStdin(true, log), read: () => chunks.shift() ?? null };
+    const jobs = installJobControl({
+      stdout: sink().stream,
+      stdin,
+      proc: killable,
+      redraw: () => log.push('redraw'),
+    });
+    expect(jobs.stdin.read()).toBe('abcd');
+    expect(jobs.stdin.read()).toBe(null);
+    await new Promise((r) => setImmediate(r));
+    expect(log).toContain('kill SIGTSTP');
+    expect(log.at(-1)).toBe('redraw');
+  });
+});
+
+describe('inkStdout', () => {
+  it('filters what Ink writes and redraws by a narrower then the real width', () => {
+    const written: string[] = [];
+    const widths: number[] = [];
+    const target = Object.assign(new EventEmitter(), { columns: 100, write: (t: string) => written.push(t) });
+    const screen = inkStdout(target);
+    target.on('resize', () => widths.push(screen.stream.columns));
+    screen.stream.write('\x1b[1Aok\x9b\u202e');
+    expect(written).toEqual(['\x1b[1Aok\\x9b\\u202e']);
+    screen.redraw();
+    expect(widths).toEqual([99, 100]);
+    expect(screen.stream.columns).toBe(100);
   });
 });

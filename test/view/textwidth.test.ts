@@ -1,5 +1,6 @@
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fitText, padEnd, padStart, truncate } from '../../src/view/textwidth.js';
+import { displayWidth, fitText, padEnd, padStart, truncate, wrapText } from '../../src/view/textwidth.js';
 
 describe('displayWidth', () => {
   it.each([
@@ -67,5 +68,85 @@ describe('fitText', () => {
   ] as const)('%s', (_name, text, width, align, expected) => {
     expect(fitText(text, width, align)).toBe(expected);
     expect(displayWidth(fitText(text, width, align))).toBe(width);
+  });
+});
+
+// Issue 15: a 2 MB command line was segmented into graphemes on every frame and the event loop never came
+// back. Cutting and wrapping look at a window bounded by the columns, not at the whole string.
+describe('long text costs what is shown, not what the host holds', () => {
+  const accented = 'é'.repeat(2_000_000);
+  const asciiThenWide = `${'a'.repeat(2_000_000)}中`;
+  const marks = `a${'\u0301'.repeat(2_000_000)}`;
+
+  it('truncate cuts 2 MB strings in well under a millisecond each', () => {
+    expect(truncate(accented, 10)).toBe(`${'é'.repeat(9)}…`);
+    expect(truncate(asciiThenWide, 10)).toBe('aaaaaaaaa…');
+    expect(truncate(marks, 10).endsWith('…')).toBe(true);
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) {
+      truncate(accented, 40);
+      truncate(asciiThenWide, 40);
+      truncate(marks, 40);
+    }
+    // ~2 µs each here; 600 calls on a 2 MB string each took seconds when the whole string was segmented.
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('wrapText wraps at the width and stops at maxLines, saying how much is left', () => {
+    expect(wrapText('abcdefghij', 3, 10)).toEqual(['abc', 'def', 'ghi', 'j']);
+    expect(wrapText('abcdefghij', 3, 4)).toEqual(['abc', 'def', 'ghi', 'j']);
+    expect(wrapText('abcdefghijklmnopqrstuvwxyz', 10, 2)).toEqual(['abcdefghij', '… (16 mor…']);
+    expect(wrapText('中文字中文字', 4, 3)).toEqual(['中文', '字中', '文字']);
+    expect(wrapText('中文字中文字中', 4, 2)).toEqual(['中文', '… (…']);
+    expect(wrapText('', 4, 2)).toEqual(['']);
+    for (const line of wrapText(accented, 80, 50)) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    expect(wrapText(accented, 80, 50)).toHaveLength(50);
+    expect(wrapText(accented, 80, 50)[49]).toBe(`… (${2_000_000 - 49 * 80} more characters not shown)`);
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) {
+      wrapText(accented, 200, 50);
+      wrapText(asciiThenWide, 200, 50);
+      wrapText(marks, 200, 50);
+    }
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('displayWidth on long text', () => {
+  it('agrees with string-width, Ink’s measure, on mixed text of every length', () => {
+    const parts = [
+      'a',
+      'é',
+      'e\u0301',
+      '中',
+      '🙂',
+      '👨‍👩‍👧',
+      'Ａ',
+      '\u0301',
+      ' ',
+      'ñ',
+      'ǅ',
+      '\u02ff',
+      'x\u200d',
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let round = 0; round < 200; round++) {
+      let s = '';
+      const n = next() % 400;
+      for (let i = 0; i < n; i++) s += parts[next() % parts.length];
+      expect(displayWidth(s), JSON.stringify(s)).toBe(stringWidth(s));
+    }
+  });
+
+  it('is linear: 2 MB of accented or CJK text in tens of milliseconds', () => {
+    const t0 = performance.now();
+    expect(displayWidth('é'.repeat(2_000_000))).toBe(2_000_000);
+    expect(displayWidth('中'.repeat(200_000))).toBe(400_000);
+    // string-width on the same two strings takes minutes (V8's segmenter is quadratic on long text).
+    expect(performance.now() - t0).toBeLessThan(3000);
   });
 });
