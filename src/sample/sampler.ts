@@ -1,6 +1,7 @@
 // The sampler: reads the host through one HostReader, runs the parsers, and publishes immutable
 // snapshots (plus the diff against the previous one) on a fixed monotonic schedule.
 // It knows nothing of React; a hook subscribes to it (useSyncExternalStore), tests call tick().
+import { capName } from '../model/bounds.js';
 import { diffSnapshots } from '../model/diff.js';
 import type { SamplerState } from '../model/livestore.js';
 import type {
@@ -30,7 +31,7 @@ import { readSysNet } from '../proc/sysnet.js';
 import { parseUnix, UnixLineCache } from '../proc/unix.js';
 import type { FdSockets } from './native.js';
 import { OwnerScanner } from './owners.js';
-import { HostReader } from './reader.js';
+import { HostReader, READ_LIMITS } from './reader.js';
 import { decodeTcpDump, RecordCache } from './sockdiag.js';
 import { UserNames } from './users.js';
 
@@ -92,6 +93,33 @@ export const systemClock: Clock = {
   mono: () => performance.now(),
   wall: () => Date.now(),
 };
+
+/** The read cap of a file the collector reads (src/sample/reader.ts READ_LIMITS). */
+function limitOf(rel: string): number {
+  if (rel.startsWith('proc/sys/')) return READ_LIMITS.value;
+  if (TABLES.has(rel)) return READ_LIMITS.table;
+  if (COUNTERS.has(rel)) return READ_LIMITS.counters;
+  return READ_LIMITS.file;
+}
+
+const TABLES = new Set([
+  ...INET_PROTOS.map((proto) => `proc/net/${proto}`),
+  'proc/net/unix',
+  'proc/net/route',
+  'proc/net/ipv6_route',
+  'proc/net/nf_conntrack',
+]);
+const COUNTERS = new Set([
+  'proc/net/snmp',
+  'proc/net/netstat',
+  'proc/net/snmp6',
+  'proc/net/sockstat',
+  'proc/net/sockstat6',
+]);
+
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
+}
 
 const EMPTY_OWNER_STATS: OwnerScanStats = { processes: 0, unreadable: 0, vanished: 0, rescanned: 0 };
 
@@ -161,16 +189,21 @@ export class Collector {
     const warnings: string[] = [];
     const skippedLines = new Map<string, number>();
 
-    // One place that turns "the file misbehaved" into a warning, so no single file can break a tick.
+    // One place that turns "the file misbehaved" into a warning, so no single file can break a tick: a
+    // refused file (a FIFO, a device, a symlink out of a --root tree) is a skipped table, a file longer than
+    // its read cap a table read in part.
     const guarded = <S>(rel: string, how: (rel: string) => S | undefined): S | undefined => {
       try {
-        return how(rel);
+        const text = how(rel);
+        if (this.reader.lastCut)
+          warnings.push(`/${rel} is larger than ${mib(limitOf(rel))}: read only that much`);
+        return text;
       } catch (err) {
         warnings.push(`cannot read /${rel}: ${(err as Error).message}`);
         return undefined;
       }
     };
-    const readText = (rel: string) => this.reader.readText(rel);
+    const readText = (rel: string) => this.reader.readText(rel, limitOf(rel));
     const read = (rel: string) => guarded(rel, readText);
     const parseWith = <S, T>(
       rel: string,
@@ -203,7 +236,7 @@ export class Collector {
       // In pieces: megabytes of text a tick at 20,000 sockets (see HostReader.readPieces).
       const rows = parseWith(
         `proc/net/${proto}`,
-        (rel) => this.reader.readPieces(rel),
+        (rel) => this.reader.readPieces(rel, limitOf(rel)),
         (pieces) => parseInet(pieces, proto, cache),
       );
       for (const row of rows) sockets.push(row);
@@ -282,7 +315,10 @@ export class Collector {
       }
     }
 
-    const hostname = (read('proc/sys/kernel/hostname') ?? '').trim() || 'localhost';
+    // Owners resolve user names while scanning: a bad etc/passwd is this snapshot's warning too.
+    if (this.users.failure && !warnings.includes(this.users.failure)) warnings.push(this.users.failure);
+
+    const hostname = capName((read('proc/sys/kernel/hostname') ?? '').trim()) || 'localhost';
     return {
       monoMs: started,
       wallMs,

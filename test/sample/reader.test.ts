@@ -71,6 +71,6 @@ describe('HostReader', () => {
   it('throws for errors other than "not there"', () => {
     dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
     mkdirSync(join(dir, 'proc/net/tcp'), { recursive: true });
-    expect(() => new HostReader(dir).readText('proc/net/tcp')).toThrow(/EISDIR/);
+    expect(() => new HostReader(dir).readText('proc/net/tcp')).toThrow('a directory, not a regular file');
   });
 });
