@@ -52,7 +52,7 @@ import { CMDLINE_MAX, capName, markCut } from '../model/bounds.js';
 import type { OwnerMap, OwnerScanStats, ProcessInfo } from '../model/types.js';
 import type { FdSockets } from './native.js';
 import type { OwnersMessage } from './ownerswire.js';
-import { type HostReader, isForbidden, isGone, isUnsafe, READ_LIMITS } from './reader.js';
+import { type HostReader, isGone, isUnsafe, READ_LIMITS } from './reader.js';
 import { UserNames } from './users.js';
 
 export interface OwnerScannerOptions {
@@ -435,11 +435,9 @@ export class OwnerScanner {
         if (isGone(err) || errorCode(err) === 'EINVAL') continue;
         // readdir needs only read permission on the directory, readlink needs ptrace access: root inside
         // a container, or facing a non-dumpable process, can list the fds but not follow them.
-        if (isForbidden(err) || isUnsafe(err)) {
-          this.forbid(pid, entry, err);
-          return undefined;
-        }
-        throw err;
+        // Anything else (a link loop, a refused file in a --root tree, EIO) costs this process only.
+        this.forbid(pid, entry, err);
+        return undefined;
       }
       const inode = parseSocketLink(target);
       fds.set(name, inode);
@@ -478,13 +476,13 @@ export class OwnerScanner {
   }
 
   /**
-   * A read about process `pid` failed: it exited (vanished), may not be read or holds a file refused as
-   * unsafe (forbidden: one bad process in a --root tree costs only that process), or something else (throw).
+   * A read about process `pid` failed: it exited (vanished), or it may not be read (forbidden). Any other
+   * failure (a file refused as unsafe, a symlink loop in a --root tree, EIO) counts as forbidden too, with
+   * its reason: one bad process costs only that process, never the whole owner map.
    */
   private classify(err: unknown, pid: number, entry: CachedProcess | undefined, tally: Tally): void {
     if (isGone(err)) this.vanish(pid, entry, tally);
-    else if (isForbidden(err) || isUnsafe(err)) this.forbid(pid, entry, err);
-    else throw err;
+    else this.forbid(pid, entry, err);
   }
 
   private vanish(pid: number, entry: CachedProcess | undefined, tally: Tally): void {
