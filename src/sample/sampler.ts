@@ -29,10 +29,11 @@ import { parseSnmp6 } from '../proc/snmp6.js';
 import { parseSockstat } from '../proc/sockstat.js';
 import { readSysNet } from '../proc/sysnet.js';
 import { parseUnix, UnixLineCache } from '../proc/unix.js';
-import type { FdSockets } from './native.js';
+import { type FdSockets, unixDumpFor } from './native.js';
 import { OwnerScanner } from './owners.js';
 import { HostReader, READ_LIMITS } from './reader.js';
 import { decodeTcpDump, RecordCache } from './sockdiag.js';
+import { UnixDiagCheck } from './unixdiag.js';
 import { UserNames } from './users.js';
 
 export type { SamplerState };
@@ -137,6 +138,9 @@ export class Collector {
   private readonly unixCache = new UnixLineCache();
   private tcpDump: (() => ArrayBuffer) | undefined;
   private tcpDumpWorked = false;
+  private unixDump: (() => ArrayBuffer) | undefined;
+  private unixDumpWorked = false;
+  private readonly unixCheck = new UnixDiagCheck();
   /** Why TCP sockets are read from /proc although a sock_diag dump was given ('' when it is in use). */
   tcpDumpFailure = '';
 
@@ -146,6 +150,8 @@ export class Collector {
    * `tcpDump`: TCP sockets from sock_diag (src/sample/native.ts tcpDumpFor) instead of /proc/net/tcp and tcp6.
    * If it ever throws, /proc is read from then on.
    * `fdSockets`: the owner scanner's full reads of fd tables in C (src/sample/native.ts fdSocketsFor).
+   * `unixDump`: the kernel's list of unix sockets (UNIX_DIAG), which every /proc/net/unix row is checked
+   * against (src/sample/unixdiag.ts); by default the native helper's on the live host, `null` for none.
    */
   constructor(
     reader: HostReader,
@@ -153,12 +159,35 @@ export class Collector {
     private readonly reuseRows = true,
     tcpDump?: () => ArrayBuffer,
     fdSockets?: FdSockets,
+    unixDump?: (() => ArrayBuffer) | null,
   ) {
     this.reader = reader;
     this.clock = clock;
     this.users = new UserNames(reader);
     this.owners = new OwnerScanner(reader, { users: this.users, fdSockets });
     this.tcpDump = tcpDump;
+    this.unixDump = unixDump === undefined ? unixDumpFor(reader.root) : (unixDump ?? undefined);
+  }
+
+  /** Whether /proc/net/unix's rows are checked against the kernel's list (see unixDump). */
+  get unixChecked(): boolean {
+    return this.unixDump !== undefined;
+  }
+
+  /** The kernel's list of unix sockets, or undefined when not in use or when it just failed. */
+  private dumpUnix(warnings: string[]): ArrayBuffer | undefined {
+    if (!this.unixDump) return undefined;
+    try {
+      const dump = this.unixDump();
+      this.unixDumpWorked = true;
+      return dump;
+    } catch (err) {
+      this.unixDump = undefined;
+      // A kernel without unix_diag fails from the start: /proc alone is the fallback, as for TCP.
+      if (this.unixDumpWorked)
+        warnings.push(`${(err as Error).message}; reading /proc/net/unix unchecked from now on`);
+      return undefined;
+    }
   }
 
   /** Where this collector reads TCP sockets from. */
@@ -243,7 +272,18 @@ export class Collector {
     }
     if (selection.unix) {
       const cache = this.reuseRows ? this.unixCache : undefined;
-      for (const row of parse('proc/net/unix', (text) => parseUnix(text, cache))) sockets.push(row);
+      // The kernel's list first: a socket opened between the two reads is left for the next sample, one
+      // closed between them is gone from /proc too.
+      const dump = this.dumpUnix(warnings);
+      let rows = parse('proc/net/unix', (text) => parseUnix(text, cache));
+      if (dump !== undefined) {
+        try {
+          rows = this.unixCheck.check(rows, dump).rows;
+        } catch (err) {
+          warnings.push(`cannot check /proc/net/unix: ${(err as Error).message}`);
+        }
+      }
+      for (const row of rows) sockets.push(row);
     }
 
     let owners: OwnerMap = new Map();
@@ -345,6 +385,8 @@ export interface SamplerOptions {
   readonly tcpDump?: () => ArrayBuffer;
   /** fd tables read in C; see Collector. */
   readonly fdSockets?: FdSockets;
+  /** The kernel's unix socket list; see Collector (default: the helper's on the live host). */
+  readonly unixDump?: (() => ArrayBuffer) | null;
   readonly intervalMs?: number;
   readonly selection?: Selection;
   readonly clock?: Clock;
@@ -367,7 +409,7 @@ export class Sampler {
   constructor(opts: SamplerOptions = {}) {
     this.clock = opts.clock ?? systemClock;
     const reader = opts.reader ?? new HostReader('/');
-    this.collector = new Collector(reader, this.clock, true, opts.tcpDump, opts.fdSockets);
+    this.collector = new Collector(reader, this.clock, true, opts.tcpDump, opts.fdSockets, opts.unixDump);
     this.intervalMs = opts.intervalMs ?? 1000;
     this.selection = opts.selection ?? SELECT_ALL;
   }
