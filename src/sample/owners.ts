@@ -565,6 +565,16 @@ export interface PairScan {
   readonly pairs: Float64Array;
   readonly processes: number;
   readonly unreadable: number;
+  /** The lowest unreadable pid and its errno (src/sample/native.ts NativeOwners). */
+  readonly firstUnreadablePid?: number;
+  readonly firstUnreadableErrno?: number;
+}
+
+/** strerror's words for the errnos an fd scan meets (Linux numbers). */
+function errnoReason(errno: number | undefined): string {
+  if (errno === 13) return 'permission denied';
+  if (errno === 1) return 'operation not permitted';
+  return `errno ${errno}`;
 }
 
 /**
@@ -579,6 +589,10 @@ export function ownersFromPairs(reader: HostReader, users: UserNames, scan: Pair
   let n = 0;
   let vanished = 0;
   let unreadable = scan.unreadable;
+  let first =
+    scan.firstUnreadablePid === undefined
+      ? undefined
+      : { pid: scan.firstUnreadablePid, reason: errnoReason(scan.firstUnreadableErrno) };
   for (let i = 0; i + 1 < scan.pairs.length; i += 2) {
     const pid = scan.pairs[i + 1]!;
     let at = indexOf.get(pid);
@@ -589,7 +603,10 @@ export function ownersFromPairs(reader: HostReader, users: UserNames, scan: Pair
         if (info === undefined) vanished++;
       } catch (err) {
         if (isGone(err)) vanished++;
-        else unreadable++;
+        else {
+          unreadable++;
+          if (first === undefined || pid < first.pid) first = { pid, reason: unreadableReason(err) };
+        }
       }
       at = info === undefined ? -1 : processes.push(info) - 1;
       indexOf.set(pid, at);
@@ -598,9 +615,15 @@ export function ownersFromPairs(reader: HostReader, users: UserNames, scan: Pair
     pairs[n++] = scan.pairs[i]!;
     pairs[n++] = at;
   }
+  const stats: OwnerScanStats = {
+    processes: scan.processes,
+    unreadable,
+    vanished,
+    rescanned: scan.processes,
+  };
   return {
     processes,
     pairs: pairs.slice(0, n),
-    stats: { processes: scan.processes, unreadable, vanished, rescanned: scan.processes },
+    stats: first === undefined ? stats : { ...stats, firstUnreadable: first },
   };
 }

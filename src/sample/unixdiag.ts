@@ -49,21 +49,32 @@ export class UnixDiagCheck {
     if (dump.byteLength < headerBytes) throw new Error('unix_diag dump: truncated records');
     const recs = new Uint32Array(dump, 4, count * UNIX_RECORD_WORDS);
     const bytes = Buffer.from(dump);
-    const index = new Map<number, number>();
     const nameAt = new Uint32Array(count);
     let offset = headerBytes;
     for (let i = 0; i < count; i++) {
-      index.set(recs[i * UNIX_RECORD_WORDS]!, i);
       nameAt[i] = offset;
       offset += recs[i * UNIX_RECORD_WORDS + 3]!;
     }
     if (offset > dump.byteLength) throw new Error('unix_diag dump: truncated names');
 
+    // /proc/net/unix and the dump walk the same hash table in the same order, so the next record is almost
+    // always the row's: an index by inode is built only when one is not (a socket came or went between).
+    let index: Map<number, number> | undefined;
+    let next = 0;
     const seen = new Uint8Array(count);
     const out: UnixSocket[] = [];
     let dropped = 0;
     for (const row of rows) {
-      const i = index.get(row.inode);
+      let i: number | undefined;
+      if (next < count && recs[next * UNIX_RECORD_WORDS] === row.inode) i = next++;
+      else {
+        if (index === undefined) {
+          index = new Map();
+          for (let k = 0; k < count; k++) index.set(recs[k * UNIX_RECORD_WORDS]!, k);
+        }
+        i = index.get(row.inode);
+        if (i !== undefined) next = i + 1;
+      }
       if (i === undefined || seen[i] === 1) {
         dropped++;
         continue;
@@ -92,7 +103,11 @@ export class UnixDiagCheck {
     // Forget the names of sockets that closed, now and then rather than every sample.
     if (this.names.size > 2 * count + 1024) {
       const live = new Map<number, { len: number; name: string }>();
-      for (const [inode, entry] of this.names) if (index.has(inode)) live.set(inode, entry);
+      for (let k = 0; k < count; k++) {
+        const inode = recs[k * UNIX_RECORD_WORDS]!;
+        const entry = this.names.get(inode);
+        if (entry !== undefined) live.set(inode, entry);
+      }
       this.names = live;
     }
     return { rows: out, dropped };

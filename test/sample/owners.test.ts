@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { OwnerMap } from '../../src/model/types.js';
 import {
   OwnerScanner,
+  ownersFromPairs,
   parseCmdline,
   parseComm,
   parseSocketLink,
@@ -124,9 +125,9 @@ class TestReader extends HostReader {
     this.fault(rel);
     return super.readLink(rel);
   }
-  override readText(rel: string): string | undefined {
+  override readText(rel: string, limit?: number, wholeLines?: boolean): string | undefined {
     this.fault(rel);
-    return super.readText(rel);
+    return super.readText(rel, limit, wholeLines);
   }
   /** fd directories read since the last call. */
   takeFdReads(): string[] {
@@ -434,6 +435,36 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     expect(stats.unreadable).toBe(1);
     expect(stats.firstUnreadable).toEqual({ pid: 200, reason: 'permission denied' });
     expect(stats.vanished).toBe(0);
+  });
+
+  it("ownersFromPairs: the C scan's first unreadable pid, or a lower one whose identity could not be read", () => {
+    proc(100, { fds: { 3: 1000 } });
+    proc(200, { fds: { 3: 2000 } });
+    reader.faults.set('proc/200/comm', 'EACCES');
+    const pairs = new Float64Array([1000, 100, 2000, 200]);
+    const users = new UserNames(reader);
+    const scan = { pairs, processes: 3, unreadable: 1, firstUnreadablePid: 300, firstUnreadableErrno: 1 };
+    const message = ownersFromPairs(reader, users, scan);
+    expect(message.processes.map((p) => p.pid)).toEqual([100]);
+    expect(message.stats.unreadable).toBe(2);
+    expect(message.stats.firstUnreadable).toEqual({ pid: 200, reason: 'permission denied' });
+    reader.faults.clear();
+    const fromC = ownersFromPairs(reader, users, scan);
+    expect(fromC.stats.firstUnreadable).toEqual({ pid: 300, reason: 'operation not permitted' });
+    expect(ownersFromPairs(reader, users, { pairs, processes: 2, unreadable: 0 }).stats.firstUnreadable).toBe(
+      undefined,
+    );
+  });
+
+  it('a 2 MB command line in a tree is read only up to its cap and kept cut, flagged', () => {
+    proc(100, { cmdline: `/usr/bin/python3\0-c\0${'y'.repeat(2_000_000)}\0`, fds: { 3: 1000 } });
+    const { owners } = new OwnerScanner(reader).scan(inodes(1000));
+    const info = owners.get(1000)![0]!;
+    expect(info.cmdline).toHaveLength(4097);
+    expect(info.cmdline.startsWith('/usr/bin/python3 -c yyy')).toBe(true);
+    expect(info.cmdline.endsWith('…')).toBe(true);
+    expect(info.cmdlineTruncated).toBe(true);
+    expect(owners.get(1000)![0]).not.toHaveProperty('cmdlineTruncated', false);
   });
 
   it('names the lowest unreadable pid and its reason, and none once all are readable', () => {
