@@ -31,7 +31,7 @@ import { readSysNet } from '../proc/sysnet.js';
 import { parseUnix, UnixLineCache } from '../proc/unix.js';
 import { type FdSockets, unixDumpFor } from './native.js';
 import { OwnerScanner } from './owners.js';
-import { HostReader, READ_LIMITS } from './reader.js';
+import { HostReader, isForbidden, READ_LIMITS } from './reader.js';
 import { decodeTcpDump, RecordCache } from './sockdiag.js';
 import { UnixDiagCheck } from './unixdiag.js';
 import { UserNames } from './users.js';
@@ -141,6 +141,8 @@ export class Collector {
   private unixDump: (() => ArrayBuffer) | undefined;
   private unixDumpWorked = false;
   private readonly unixCheck = new UnixDiagCheck();
+  /** Files that were refused with EACCES/EPERM, warned about once. */
+  private readonly forbidden = new Set<string>();
   /** Why TCP sockets are read from /proc although a sock_diag dump was given ('' when it is in use). */
   tcpDumpFailure = '';
 
@@ -228,6 +230,12 @@ export class Collector {
           warnings.push(`/${rel} is larger than ${mib(limitOf(rel))}: read only that much`);
         return text;
       } catch (err) {
+        // A file we may not read (nf_conntrack is root's alone) stays unreadable: say so in the first
+        // snapshot, then leave its table out without a word, or a user's live view would say it every second.
+        if (isForbidden(err)) {
+          if (this.forbidden.has(rel)) return undefined;
+          this.forbidden.add(rel);
+        }
         warnings.push(`cannot read /${rel}: ${(err as Error).message}`);
         return undefined;
       }
