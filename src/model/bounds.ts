@@ -11,6 +11,14 @@ export const CMDLINE_MAX = 4096;
 /** Longest other name kept (comm, unix path, interface, user, host, service, counter name). */
 export const NAME_MAX = 1024;
 
+/**
+ * Longest line a line-per-record /proc parser splits into fields (route, ipv6_route, dev, igmp, snmp6,
+ * sockstat; snmp and netstat allow 16 times this); real ones are under 300 characters (TcpExt's header,
+ * ~3 KB). A longer line is skipped as malformed before it is split: a 10 MB line costs one scan, not
+ * millions of tokens.
+ */
+export const LINE_MAX = 4096;
+
 /** Appended to text that was cut, so every output shows it without knowing the rule. */
 export const CUT_MARK = '…';
 
