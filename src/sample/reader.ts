@@ -156,7 +156,13 @@ export class HostReader {
         if (isGone(err)) return undefined;
         throw err;
       }
-      const st = fs.fstatSync(fd);
+      let st: fs.Stats;
+      try {
+        st = fs.fstatSync(fd);
+      } catch (err) {
+        fs.closeSync(fd);
+        throw err;
+      }
       if (st.isFile()) return fd;
       fs.closeSync(fd);
       throw new UnsafeFileError(`${fileKind(st)}, not a regular file`);

@@ -46,7 +46,7 @@ function measure(root: string): Measured {
     }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 80_000,
     maxBuffer: 16 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`measuring ${root} failed (${r.status} ${r.signal}): ${r.stderr}`);
@@ -86,9 +86,9 @@ describe('bounded input', () => {
     const m = measure(root);
     expect(m.sockets).toBeGreaterThan(4000); // every good line still read
     expect(m.longestName).toBeLessThanOrEqual(NAME_MAX + 1);
-    expect(m.ms).toBeLessThan(5_000); // ~0.5 s here
+    expect(m.ms).toBeLessThan(15_000); // ~0.5 s here; bounded, not fast, on a loaded machine
     expect(m.rssMiB).toBeLessThan(600); // ~160 MiB here
-  }, 90_000);
+  }, 120_000);
 
   it('1,000,000 lines in /proc/net/unix: all read, in bounded time and memory', () => {
     const root = join(base, 'million');
@@ -107,9 +107,9 @@ describe('bounded input', () => {
     const m = measure(root);
     expect(m.unix).toBe(1_000_000);
     expect(m.warnings).toEqual([]);
-    expect(m.ms).toBeLessThan(20_000); // ~1.5 s here
+    expect(m.ms).toBeLessThan(30_000); // ~1.5 s here
     expect(m.rssMiB).toBeLessThan(1024); // ~380 MiB here
-  }, 90_000);
+  }, 120_000);
 
   it('a file over its read cap is read up to the cap, with one warning', () => {
     const root = join(base, 'over-cap');
