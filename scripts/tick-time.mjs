@@ -8,6 +8,7 @@
 // ticks, and prints the median, p90 and minimum in ms as one JSON line. --lib points at another build's
 // dist/lib.js (e.g. an older commit's, to compare before and after a change); given more than once, the
 // builds take turns tick by tick on the same sockets, so load from elsewhere falls on all alike.
+// --unix-check-cost adds the first build without its check of /proc/net/unix against UNIX_DIAG.
 // Loopback only.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -54,12 +55,23 @@ await new Promise((resolve, reject) => {
 });
 
 try {
-  const runs = libs.map((lib, k) => {
+  const configs = libs.map((lib, k) => ({ lib, name: libPaths[k], unixDump: undefined }));
+  // --unix-check-cost: the first build twice, with and without the UNIX_DIAG check of /proc/net/unix.
+  if (argv.includes('--unix-check-cost'))
+    configs.splice(1, 0, { ...configs[0], name: `${libPaths[0]} (no unix check)`, unixDump: null });
+  const runs = configs.map(({ lib, name, unixDump }) => {
     const reader = new lib.HostReader('/');
-    const collector = new lib.Collector(reader, undefined, true, lib.tcpDumpFor('/'), lib.fdSocketsFor('/'));
+    const collector = new lib.Collector(
+      reader,
+      undefined,
+      true,
+      lib.tcpDumpFor('/'),
+      lib.fdSocketsFor('/'),
+      unixDump,
+    );
     let sockets = 0;
     for (let i = 0; i < 10; i++) sockets = collector.collect(lib.SELECT_ALL).sockets.length;
-    return { lib: libPaths[k], collector, selection: lib.SELECT_ALL, sockets, times: [] };
+    return { lib: name, collector, selection: lib.SELECT_ALL, sockets, times: [] };
   });
   for (let i = 0; i < ticks; i++) {
     for (const run of runs) {

@@ -3,7 +3,9 @@
 export { diffSnapshots } from '../model/diff.js';
 export { LiveStore } from '../model/livestore.js';
 export type { Snapshot } from '../model/types.js';
-export { fdSocketsFor, nativeUnavailableReason, tcpDumpFor } from '../sample/native.js';
+export { parseUnix, UnixLineCache } from '../proc/unix.js';
+export { fdSocketsFor, nativeUnavailableReason, tcpDumpFor, unixDumpFor } from '../sample/native.js';
 export { HostReader } from '../sample/reader.js';
 export { Collector, Sampler, SELECT_ALL, type Selection } from '../sample/sampler.js';
+export { UnixDiagCheck } from '../sample/unixdiag.js';
 export { connectionRows } from '../view/viewmodel.js';
