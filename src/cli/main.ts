@@ -103,13 +103,21 @@ async function runOnce(o: Options, reader: HostReader): Promise<void> {
   for (const [file, n] of snapshot.skippedLines) {
     warn(`${file}: skipped ${n} malformed line${n === 1 ? '' : 's'}`);
   }
+  // Name files are read while formatting, after the snapshot's warnings went out: a bad one is one line.
+  const nameFailures = () => {
+    for (const w of [collector.users.failure, ...names.failures.values()]) {
+      if (w && !snapshot.warnings.includes(w)) process.stderr.write(`netwatch: ${w}\n`);
+    }
+  };
   if (o.json || !finish) {
     writeSnapshotJson(snapshot, o, out);
     out('\n');
+    nameFailures();
     return;
   }
   const lines = finish(snapshot.owners);
   out(lines.length ? `${lines.join('\n')}\n` : '');
+  nameFailures();
   if (o.programs && snapshot.ownerStats.unreadable > 0) {
     process.stderr.write(
       '(Not all processes could be identified, non-owned process info\n will not be shown, you would have to be root to see it all.)\n',

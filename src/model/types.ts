@@ -188,8 +188,13 @@ export interface ProcessInfo {
   readonly pid: number;
   /** From /proc/PID/comm, raw; escape before printing. */
   readonly command: string;
-  /** From /proc/PID/cmdline with NULs turned into spaces, raw. */
+  /**
+   * From /proc/PID/cmdline with NULs turned into spaces, raw; at most 4,096 code units, then '…' when it
+   * was longer (src/model/bounds.ts). `command` is capped the same way at 1,024.
+   */
   readonly cmdline: string;
+  /** Present (true) when `cmdline` was cut: the process's command line is longer than what is kept. */
+  readonly cmdlineTruncated?: true;
   readonly uid: number;
   /** Resolved from etc/passwd under the host root; undefined when unknown. */
   readonly user?: string;
@@ -198,9 +203,12 @@ export interface ProcessInfo {
 export interface OwnerScanStats {
   /** Processes seen in /proc. */
   readonly processes: number;
-  /** Processes whose fd directory could not be read (EACCES) — "run as root to see all". */
+  /**
+   * Processes whose fd directory could not be read (EACCES, EPERM; under --root also a file refused as
+   * unsafe, see src/sample/reader.ts) — "run as root to see all".
+   */
   readonly unreadable: number;
-  /** The first of them and why (e.g. { pid: 1, reason: 'permission denied' }), for a notice that says so. */
+  /** The lowest pid among the unreadable ones and why ('permission denied'), when there is one. */
   readonly firstUnreadable?: { readonly pid: number; readonly reason: string };
   /** Processes that vanished between listing and reading. */
   readonly vanished: number;

@@ -1,6 +1,7 @@
 // /proc/net/dev (dev_seq_printf_stats): two header lines, then `%6s:` and 16 decimal counters per device.
 // The name is right-aligned in 6 columns with no separator after the colon, so a long name or a wide
 // counter runs straight into it: `verylongname0:18446744073709551615 ...`.
+import { capName, LINE_MAX } from '../model/bounds.js';
 import type { DevCounters, Parsed } from '../model/types.js';
 
 const COUNTER_COUNT = 16;
@@ -24,7 +25,7 @@ function parseDevLine(line: string): DevCounters | undefined {
   if (fields.length !== COUNTER_COUNT || !fields.every((f) => COUNTER.test(f))) return undefined;
   const c = fields.map((f) => BigInt(f));
   return {
-    name,
+    name: capName(name),
     rxBytes: c[0]!,
     rxPackets: c[1]!,
     rxErrs: c[2]!,
@@ -52,6 +53,10 @@ export function parseDev(text: string): Parsed<DevCounters> {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue;
+    if (line.length > LINE_MAX) {
+      skipped++; // no device line is that long: do not split megabytes into tokens
+      continue;
+    }
     // The two header lines ('Inter-|   Receive ...', ' face |bytes ...'); only there, since a device
     // name may legally contain '|'.
     if (i < 2 && line.includes('|')) continue;

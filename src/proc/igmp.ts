@@ -7,6 +7,7 @@
 // The group is %08X of a host-order word (little-endian host assumed, as in addr.ts).
 // igmp6 (igmp6_mc_seq_show) has one self-contained line per group, the group as %pi6 (network order):
 //   1    lo              ff020000000000000000000000000001     1 0000000C 0
+import { capName, LINE_MAX } from '../model/bounds.js';
 import type { MulticastGroup, Parsed } from '../model/types.js';
 import { tryDecodeIPv4Hex } from './addr.js';
 import { networkOrderIPv6 } from './ipv6route.js';
@@ -34,7 +35,7 @@ function parseDeviceLine(line: string): Device | undefined {
   if (left.length !== 2 || right.length !== 2) return undefined;
   const ifindex = decimal(left[0]);
   if (ifindex === undefined || decimal(right[0]) === undefined) return undefined;
-  return { ifindex, iface: left[1]! };
+  return { ifindex, iface: capName(left[1]!) };
 }
 
 /** `GROUP USERS RUNNING:TIMER REPORTER` under the current device → the group, or undefined. */
@@ -55,6 +56,10 @@ export function parseIgmp(text: string): Parsed<MulticastGroup> {
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     if (line.startsWith('Idx')) continue;
+    if (line.length > LINE_MAX) {
+      skipped++; // no igmp line is that long: do not split megabytes into tokens
+      continue;
+    }
     // Group lines are indented; device lines start with the interface index.
     if (line.startsWith('\t') || line.startsWith(' ')) {
       const group = device === undefined ? undefined : parseGroupLine(line, device);
@@ -75,7 +80,7 @@ function parseIgmp6Line(fields: readonly string[]): MulticastGroup | undefined {
   const group = networkOrderIPv6(fields[2]!);
   const users = decimal(fields[3]);
   if (ifindex === undefined || group === undefined || users === undefined) return undefined;
-  return { family: 6, ifindex, iface: fields[1]!, group, users };
+  return { family: 6, ifindex, iface: capName(fields[1]!), group, users };
 }
 
 /** /proc/net/igmp6 text → IPv6 groups. */
@@ -85,6 +90,10 @@ export function parseIgmp6(text: string): Parsed<MulticastGroup> {
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
+    if (trimmed.length > LINE_MAX) {
+      skipped++;
+      continue;
+    }
     const group = parseIgmp6Line(trimmed.split(/\s+/));
     if (group === undefined) skipped++;
     else rows.push(group);

@@ -1,6 +1,7 @@
 // /proc/net/ipv6_route (ipv6_route_native_seq_show): no header, every number in hex, one space between
 // fields and the interface name right-aligned in 8 columns. Addresses are %pi6, i.e. the 16 bytes in
 // network order — unlike /proc/net/tcp6, which prints host-order words.
+import { capName, LINE_MAX } from '../model/bounds.js';
 import type { Parsed, Route } from '../model/types.js';
 import { formatIPv6 } from './addr.js';
 
@@ -43,7 +44,7 @@ function parseIpv6RouteLine(f: readonly string[]): Route | undefined {
     return undefined;
   return {
     family: 6,
-    iface: f[9]!,
+    iface: capName(f[9]!),
     destination,
     prefixLength,
     genmask: '',
@@ -70,6 +71,10 @@ export function parseIpv6Route(text: string): Parsed<Route> {
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
+    if (trimmed.length > LINE_MAX) {
+      skipped++; // no route line is that long: do not split megabytes into tokens
+      continue;
+    }
     const route = parseIpv6RouteLine(trimmed.split(/\s+/));
     if (route === undefined) skipped++;
     else rows.push(route);

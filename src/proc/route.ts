@@ -1,6 +1,7 @@
 // /proc/net/route: the IPv4 main routing table (fib_route_seq_show), plus netstat -r's flag letters for
 // both families. Addresses and the mask are %08X of a host-order word (little-endian host assumed, as in
 // addr.ts), Flags is %04X, the rest decimal; the kernel pads every line with spaces to 127 characters.
+import { capName, LINE_MAX } from '../model/bounds.js';
 import type { Parsed, Route } from '../model/types.js';
 import { tryDecodeIPv4Hex } from './addr.js';
 
@@ -108,7 +109,7 @@ function parseRouteLine(f: readonly string[]): Route | undefined {
   if (mtu === undefined || window === undefined || irtt === undefined) return undefined;
   return {
     family: 4,
-    iface: f[0]!,
+    iface: capName(f[0]!),
     destination,
     // genmask decoded, so the field is 8 valid hex digits.
     prefixLength: countBits(Number.parseInt(f[7]!, 16)),
@@ -131,6 +132,10 @@ export function parseRoute(text: string): Parsed<Route> {
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
+    if (trimmed.length > LINE_MAX) {
+      skipped++; // no route line is that long: do not split megabytes into tokens
+      continue;
+    }
     // Tab separated, but interface names cannot hold whitespace, so any run of blanks splits the same way.
     const fields = trimmed.split(/\s+/);
     if (fields[0] === 'Iface') continue;

@@ -9,6 +9,8 @@
 // split one group over several pairs (IcmpMsg was printed 16 columns at a time) and 2.6 kernels start
 // the file with an empty line; both are handled by merging groups and ignoring blank lines.
 
+import { capName, LINE_MAX } from '../model/bounds.js';
+
 /** Counters by group then name. Mutable maps, assignable to the readonly `CounterGroups`. */
 export interface ParsedCounters {
   readonly groups: Map<string, Map<string, bigint>>;
@@ -27,6 +29,8 @@ interface PrefixedLine {
 }
 
 function splitPrefixed(line: string): PrefixedLine | undefined {
+  // TcpExt's header is the longest, ~3 KB with today's ~130 counters: 16 times that is not a real line.
+  if (line.length > 16 * LINE_MAX) return undefined;
   const colon = line.indexOf(':');
   if (colon <= 0) return undefined;
   const prefix = line.slice(0, colon);
@@ -81,13 +85,14 @@ export function parseKeyValuePairs(text: string): ParsedCounters {
       skipped++;
       continue;
     }
-    let group = groups.get(header.prefix);
+    const prefix = capName(header.prefix);
+    let group = groups.get(prefix);
     if (group === undefined) {
       group = new Map();
-      groups.set(header.prefix, group);
+      groups.set(prefix, group);
     }
     for (let col = 0; col < header.tokens.length; col++) {
-      group.set(header.tokens[col] ?? '', BigInt(values.tokens[col] ?? '0'));
+      group.set(capName(header.tokens[col] ?? ''), BigInt(values.tokens[col] ?? '0'));
     }
   }
   return { groups, skipped };

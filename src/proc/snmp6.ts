@@ -2,6 +2,7 @@
 // Every IPv6 group name ends in the digit 6 (Ip6, Icmp6, Udp6, UdpLite6) and the counter name that
 // follows starts upper-case, so the split point is right after the first '6'. Names that carry digits
 // of their own (Icmp6OutType133) are safe because the group part is letters only.
+import { LINE_MAX } from '../model/bounds.js';
 import type { ParsedCounters } from './snmp.js';
 
 const NAME = /^([A-Za-z]+6)([A-Z][A-Za-z0-9]*)$/;
@@ -20,6 +21,10 @@ export function parseSnmp6(text: string): ParsedCounters {
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
+    if (trimmed.length > LINE_MAX) {
+      skipped++; // one name and one number: never that long
+      continue;
+    }
     const fields = trimmed.split(WHITESPACE);
     const match = fields.length === 2 ? NAME.exec(fields[0] ?? '') : null;
     const value = fields[1] ?? '';

@@ -5,6 +5,7 @@
 //   FRAG: inuse 0 memory 0
 //
 // Every value is a level (sockets in use, pages of memory), not a counter; see isGauge in counters.ts.
+import { LINE_MAX } from '../model/bounds.js';
 import type { Parsed, SockstatProto } from '../model/types.js';
 
 const INTEGER = /^-?\d+$/;
@@ -22,6 +23,10 @@ export function parseSockstat(text: string): Parsed<SockstatProto> {
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
+    if (trimmed.length > LINE_MAX) {
+      skipped++; // a handful of pairs: never that long
+      continue;
+    }
     const colon = trimmed.indexOf(':');
     const proto = colon > 0 ? trimmed.slice(0, colon) : '';
     const rest = colon > 0 ? trimmed.slice(colon + 1).trim() : '';

@@ -1,6 +1,7 @@
 // /sys/class/net/IFACE/{mtu,flags,ifindex,operstate,speed}: one value per file. The parser is pure; the
 // reader beside it is the thin I/O shell, reading each attribute on its own so that one refusal costs
 // only that attribute.
+import { capName } from '../model/bounds.js';
 import type { SysNetInfo } from '../model/types.js';
 
 export interface SysNetFiles {
@@ -31,7 +32,7 @@ export function parseSysNet(files: SysNetFiles): SysNetInfo {
   const ifindex = unsigned(files.ifindex);
   if (ifindex !== undefined) info.ifindex = ifindex;
   const operstate = files.operstate?.trim();
-  if (operstate) info.operstate = operstate;
+  if (operstate) info.operstate = capName(operstate);
   // -1 is SPEED_UNKNOWN (no link, or a driver that cannot tell).
   const speed = files.speed?.trim();
   if (speed !== undefined && SIGNED.test(speed) && Number(speed) >= 0) info.speed = Number(speed);
@@ -42,8 +43,12 @@ const ATTRIBUTES = ['mtu', 'flags', 'ifindex', 'operstate', 'speed'] as const;
 
 /** What readSysNet needs of a reader (src/sample/reader.ts HostReader has it); parsers import no sampling code. */
 export interface TextSource {
-  readText(rel: string): string | undefined;
+  /** At most `limit` bytes of the file (src/sample/reader.ts HostReader.readText). */
+  readText(rel: string, limit?: number): string | undefined;
 }
+
+/** Read cap of one attribute file: each holds one short value. */
+const ATTRIBUTE_LIMIT = 4096;
 
 /**
  * Reads and parses the attributes of one interface. Any error on one file makes just that attribute
@@ -55,7 +60,7 @@ export function readSysNet(reader: TextSource, iface: string): SysNetInfo {
   const files: { -readonly [K in keyof SysNetFiles]: string } = {};
   for (const attribute of ATTRIBUTES) {
     try {
-      const text = reader.readText(`sys/class/net/${iface}/${attribute}`);
+      const text = reader.readText(`sys/class/net/${iface}/${attribute}`, ATTRIBUTE_LIMIT);
       if (text !== undefined) files[attribute] = text;
     } catch {
       // Unreadable counts as missing, as documented on SysNetInfo.

@@ -1,6 +1,7 @@
 // Name resolution for the non-numeric views, from files only: etc/hosts and etc/services under the host root.
 // Never DNS: a monitor that blocks on a reverse lookup for every peer stops being a monitor (and netstat -a
 // without -n is famous for hanging on exactly that). Unknown addresses and ports stay numeric.
+import { capName } from '../model/bounds.js';
 import type { HostReader } from './reader.js';
 
 export class NameResolver {
@@ -38,10 +39,16 @@ export class NameResolver {
     return this.protocols.get(num);
   }
 
+  /** Why a name file could not be read, one line per file ('cannot read /etc/hosts: a FIFO, ...'). */
+  readonly failures = new Map<string, string>();
+
   private read(rel: string): string {
+    this.failures.delete(rel);
     try {
       return this.reader.readText(rel) ?? '';
-    } catch {
+    } catch (err) {
+      // Names are a nicety: a bad file (refused, unreadable) leaves its numbers numeric.
+      this.failures.set(rel, `cannot read /${rel}: ${(err as Error).message}`);
       return '';
     }
   }
@@ -52,8 +59,8 @@ export function parseHosts(text: string): Map<string, string> {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
-    const [address, name] = line.split(/\s+/);
-    if (address && name && !out.has(address)) out.set(address, name);
+    const [address, name] = line.split(/\s+/, 2);
+    if (address && name && !out.has(address)) out.set(address, capName(name));
   }
   return out;
 }
@@ -63,9 +70,9 @@ export function parseServices(text: string): Map<string, string> {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
-    const [name, portProto] = line.split(/\s+/);
+    const [name, portProto] = line.split(/\s+/, 2);
     if (name && portProto && /^\d+\/(tcp|udp)$/.test(portProto) && !out.has(portProto))
-      out.set(portProto, name);
+      out.set(portProto, capName(name));
   }
   return out;
 }
@@ -75,9 +82,9 @@ export function parseProtocols(text: string): Map<number, string> {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
-    const [name, num] = line.split(/\s+/);
+    const [name, num] = line.split(/\s+/, 2);
     const n = Number(num);
-    if (name && num && /^\d+$/.test(num) && !out.has(n)) out.set(n, name);
+    if (name && num && /^\d+$/.test(num) && !out.has(n)) out.set(n, capName(name));
   }
   return out;
 }

@@ -14,6 +14,9 @@ export interface NativeOwners {
   readonly processes: number;
   /** Processes whose fd directory or links could not be read. */
   readonly unreadable: number;
+  /** The lowest of those pids and its errno (13 EACCES, 1 EPERM), when there is one. */
+  readonly firstUnreadablePid?: number;
+  readonly firstUnreadableErrno?: number;
 }
 
 export interface NativeBinding {
@@ -35,7 +38,15 @@ export interface NativeBinding {
    * they are now, and end by the signal. Absent from helpers built before it.
    */
   watchdogArm?(restore: string, graceMs: number): boolean;
+  /**
+   * Every unix socket of this network namespace (UNIX_DIAG): a 32-bit count, records of `unixRecordWords`
+   * 32-bit words (inode, type, sk_state, name length), then the names' bytes in record order, as /proc
+   * prints them.
+   * Throws when the kernel has no unix_diag. Absent from helpers built before it existed.
+   */
+  unixSockets?(): ArrayBuffer;
   readonly recordWords: number;
+  readonly unixRecordWords?: number;
 }
 
 let loaded: { binding: NativeBinding | undefined; why: string } | undefined;
@@ -108,4 +119,16 @@ export function fdSocketsFor(root: string, wanted = true): FdSockets | undefined
   if (!binding || typeof binding.fdSockets !== 'function') return undefined;
   const proc = resolve(root, 'proc');
   return (pid) => binding.fdSockets(`${proc}/${pid}/fd`);
+}
+
+/**
+ * The UNIX_DIAG dump for a Collector reading `root`: only on the live host. Not tied to `--no-netlink`,
+ * which is about where TCP rows come from: this is a check that /proc/net/unix's rows are real sockets.
+ */
+export function unixDumpFor(root: string): (() => ArrayBuffer) | undefined {
+  if (!isLiveRoot(root)) return undefined;
+  const binding = nativeBinding();
+  if (!binding || typeof binding.unixSockets !== 'function' || binding.unixRecordWords !== 4)
+    return undefined;
+  return () => binding.unixSockets!();
 }

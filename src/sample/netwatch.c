@@ -5,6 +5,10 @@
 // (what `ss` uses), as fixed-size records. At 20,000 sockets the dump costs the kernel ~20 ms where
 // printing /proc/net/tcp and tcp6 as text costs ~45 ms (BENCHMARKS.md), and there is no text to parse.
 //
+// unixSockets(): every unix socket of this network namespace from sock_diag (UNIX_DIAG), with each name's
+// real length: /proc/net/unix prints a name byte for byte, newlines included, so a name can forge a line
+// there (src/sample/unixdiag.ts checks /proc's rows against this list).
+//
 // socketOwners(procDir): the (socket inode, pid) pairs of every process, from readlinkat() on each
 // /proc/PID/fd entry, run on a libuv worker thread so the JavaScript thread reads the socket tables
 // meanwhile. Returns a Promise.
@@ -21,6 +25,7 @@
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 #include <arpa/inet.h>
+#include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <node_api.h>
 #include <stdbool.h>
@@ -222,6 +227,122 @@ static napi_value tcp_sockets(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// ---- unixSockets -------------------------------------------------------------------------------------
+
+// One record per unix socket, in 32-bit words, after a count and before the names' bytes (in record order).
+enum { U_INODE, U_TYPE, U_STATE, U_NAME_LEN, U_WORDS };
+
+typedef struct {
+  uint8_t *bytes;
+  size_t len, cap;
+} Bytes;
+
+static int bytes_add(Bytes *b, const void *data, size_t n) {
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 64 * 1024;
+    while (cap < b->len + n) cap *= 2;
+    uint8_t *p = realloc(b->bytes, cap);
+    if (!p) return ENOMEM;
+    b->bytes = p;
+    b->cap = cap;
+  }
+  memcpy(b->bytes + b->len, data, n);
+  b->len += n;
+  return 0;
+}
+
+/** Dump every unix socket into `recs` (U_WORDS words each) and `names`. Returns 0, or an errno value. */
+static int dump_unix(int fd, Bytes *recs, Bytes *names, char *buf, size_t buflen) {
+  struct {
+    struct nlmsghdr nlh;
+    struct unix_diag_req req;
+  } msg;
+  memset(&msg, 0, sizeof msg);
+  msg.nlh.nlmsg_len = sizeof msg;
+  msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  msg.nlh.nlmsg_seq = AF_UNIX;
+  msg.req.sdiag_family = AF_UNIX;
+  msg.req.udiag_states = (uint32_t)-1;
+  msg.req.udiag_show = UDIAG_SHOW_NAME;
+
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
+
+  for (;;) {
+    ssize_t len = recv(fd, buf, buflen, 0);
+    if (len < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (len == 0) return EPROTO;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+      if (h->nlmsg_type == NLMSG_DONE) return 0;
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        struct nlmsgerr *e = NLMSG_DATA(h);
+        return e->error ? -e->error : EPROTO;
+      }
+      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg))) continue;
+      struct unix_diag_msg *m = NLMSG_DATA(h);
+      uint32_t rec[U_WORDS] = {m->udiag_ino, m->udiag_type, m->udiag_state, 0};
+      const uint8_t *name = NULL;
+      size_t name_len = 0;
+      struct rtattr *a = (struct rtattr *)(m + 1);
+      int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
+      for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+        if (a->rta_type != UNIX_DIAG_NAME) continue;
+        name = RTA_DATA(a);
+        name_len = RTA_PAYLOAD(a);
+      }
+      // As /proc/net/unix prints it: a path name without the terminating NUL the kernel stores with it, an
+      // abstract name with its leading NUL, and every NUL, shown as '@'.
+      if (name_len > 0 && name[0] != 0 && name[name_len - 1] == 0) name_len--;
+      if (name_len > 108) name_len = 108;  // sun_path's size: the kernel never sends more
+      uint8_t shown[108];
+      for (size_t i = 0; i < name_len; i++) shown[i] = name[i] ? name[i] : '@';
+      rec[U_NAME_LEN] = (uint32_t)name_len;
+      int err = bytes_add(recs, rec, sizeof rec);
+      if (!err && name_len) err = bytes_add(names, shown, name_len);
+      if (err) return err;
+    }
+  }
+}
+
+/**
+ * unixSockets(): ArrayBuffer of one word (the record count), the records (U_WORDS words: inode, type,
+ * sk_state, name length), then the names' bytes, back to back in record order. Throws when sock_diag for unix sockets is unusable (no unix_diag).
+ */
+static napi_value unix_sockets(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return throw_errno(env, "netlink sock_diag socket", errno);
+  size_t buflen = 64 * 1024;
+  char *buf = malloc(buflen);
+  Bytes recs = {0}, names = {0};
+  int err = buf ? dump_unix(fd, &recs, &names, buf, buflen) : ENOMEM;
+  close(fd);
+  free(buf);
+  if (err) {
+    free(recs.bytes);
+    free(names.bytes);
+    return throw_errno(env, "netlink sock_diag unix dump", err);
+  }
+  void *data;
+  napi_value result;
+  uint32_t count = (uint32_t)(recs.len / (U_WORDS * sizeof(uint32_t)));
+  if (napi_create_arraybuffer(env, sizeof count + recs.len + names.len, &data, &result) == napi_ok) {
+    memcpy(data, &count, sizeof count);
+    if (recs.len) memcpy((uint8_t *)data + sizeof count, recs.bytes, recs.len);
+    if (names.len) memcpy((uint8_t *)data + sizeof count + recs.len, names.bytes, names.len);
+  } else {
+    result = NULL;
+  }
+  free(recs.bytes);
+  free(names.bytes);
+  return result;
+}
+
 // ---- socketOwners ----------------------------------------------------------------------------------
 
 typedef struct {
@@ -231,8 +352,18 @@ typedef struct {
   double *pairs;  // inode, pid, inode, pid, ...
   size_t count, cap;  // pairs
   uint32_t processes, unreadable;
+  double first_unreadable_pid;  // lowest pid counted in unreadable, and why (errno)
+  int first_unreadable_errno;
   int error;  // errno of opening proc_dir itself
 } OwnersJob;
+
+static void count_unreadable(OwnersJob *job, double pid, int err) {
+  if (job->unreadable == 0 || pid < job->first_unreadable_pid) {
+    job->first_unreadable_pid = pid;
+    job->first_unreadable_errno = err;
+  }
+  job->unreadable++;
+}
 
 static int add_pair(OwnersJob *job, double inode, double pid) {
   if (job->count == job->cap) {
@@ -289,7 +420,7 @@ static void owners_execute(napi_env env, void *data) {
     snprintf(path, sizeof path, "%s/fd", name);
     int fd_dir = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd_dir < 0) {
-      if (errno == EACCES || errno == EPERM) job->unreadable++;
+      if (errno == EACCES || errno == EPERM) count_unreadable(job, pid, errno);
       continue;  // ENOENT: the process exited meanwhile
     }
     DIR *fds = fdopendir(fd_dir);
@@ -306,7 +437,7 @@ static void owners_execute(napi_env env, void *data) {
       ssize_t n = readlinkat(fd_dir, e->d_name, target, sizeof target);
       if (n < 0) {
         if (errno == EACCES || errno == EPERM) {
-          forbidden = 1;
+          forbidden = errno;
           break;
         }
         continue;  // closed between readdir and readlink
@@ -321,7 +452,7 @@ static void owners_execute(napi_env env, void *data) {
     if (forbidden) {
       // Like the TypeScript scanner: a process whose links we may not follow holds nothing we report.
       job->count = before;
-      job->unreadable++;
+      count_unreadable(job, pid, forbidden);
     }
     if (job->error) break;
   }
@@ -355,6 +486,10 @@ static void owners_complete(napi_env env, napi_status status, void *data) {
     napi_set_named_property(env, result, "pairs", pairs);
     set_number(env, result, "processes", job->processes);
     set_number(env, result, "unreadable", job->unreadable);
+    if (job->unreadable) {
+      set_number(env, result, "firstUnreadablePid", job->first_unreadable_pid);
+      set_number(env, result, "firstUnreadableErrno", job->first_unreadable_errno);
+    }
     napi_resolve_deferred(env, job->deferred, result);
   }
   napi_delete_async_work(env, job->work);
@@ -760,9 +895,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"fdSockets", NULL, fd_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
       {"watchLinks", NULL, watch_links, NULL, NULL, NULL, napi_enumerable, NULL},
       {"watchdogArm", NULL, watchdog_arm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unixSockets", NULL, unix_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   set_number(env, exports, "recordWords", WORDS);
+  set_number(env, exports, "unixRecordWords", U_WORDS);
   return exports;
 }
 

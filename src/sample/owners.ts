@@ -48,10 +48,11 @@
  * changed cmdline and uid are re-read too, which also catches exec and most pid reuse.
  */
 
+import { CMDLINE_MAX, capName, markCut } from '../model/bounds.js';
 import type { OwnerMap, OwnerScanStats, ProcessInfo } from '../model/types.js';
 import type { FdSockets } from './native.js';
 import type { OwnersMessage } from './ownerswire.js';
-import { type HostReader, isForbidden, isGone } from './reader.js';
+import { type HostReader, isGone, isUnsafe, READ_LIMITS } from './reader.js';
 import { UserNames } from './users.js';
 
 export interface OwnerScannerOptions {
@@ -75,8 +76,11 @@ interface CachedProcess {
   inodes: ReadonlySet<number>;
   /** fd name → socket inode (0: not a socket) when last followed. */
   fds: ReadonlyMap<string, number>;
-  /** Its fd directory (or identity files) could not be read: counted in stats.unreadable while it lives. */
-  forbidden: boolean;
+  /**
+   * Why its fd directory (or identity files) could not be read ('permission denied', or a --root tree's file
+   * refused as unsafe), '' when they could: counted in stats.unreadable while it lives.
+   */
+  forbidden: string;
   /** Scan number of the last attempt to read its fd directory. */
   readAt: number;
 }
@@ -112,19 +116,28 @@ export function parseSocketLink(target: string): number {
   return inode;
 }
 
-/** proc/PID/comm without the newline the kernel appends; any other byte is kept raw. */
+/** proc/PID/comm without the newline the kernel appends, capped at NAME_MAX; any other byte is kept raw. */
 export function parseComm(text: string): string {
-  return text.endsWith('\n') ? text.slice(0, -1) : text;
+  return capName(text.endsWith('\n') ? text.slice(0, -1) : text);
+}
+
+/** A command line as the model keeps it. */
+export interface Cmdline {
+  readonly text: string;
+  readonly truncated: boolean;
 }
 
 /**
- * proc/PID/cmdline with NUL separators turned into spaces. All trailing NULs are dropped, not just one:
+ * proc/PID/cmdline with NUL separators turned into spaces, capped at CMDLINE_MAX (`readCut`: the read itself
+ * stopped at its cap, so there is more than `text` holds). All trailing NULs are dropped, not just one:
  * setproctitle() pads the rewritten argv area with them. Kernel threads have an empty cmdline.
  */
-export function parseCmdline(text: string): string {
+export function parseCmdline(text: string, readCut = false): Cmdline {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
-  return text.slice(0, end).replaceAll('\0', ' ');
+  const truncated = readCut || end > CMDLINE_MAX;
+  const kept = text.slice(0, Math.min(end, CMDLINE_MAX)).replaceAll('\0', ' ');
+  return { text: truncated ? markCut(kept) : kept, truncated };
 }
 
 /** Real uid: the first number of the `Uid:` line of proc/PID/status; undefined when absent or malformed. */
@@ -169,6 +182,15 @@ function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
 
 function errorCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+/** What to tell the user about a process that could not be read: strerror's words, or the refusal. */
+export function unreadableReason(err: unknown): string {
+  const code = errorCode(err);
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EPERM') return 'operation not permitted';
+  if (isUnsafe(err)) return (err as Error).message;
+  return code ?? String((err as Error | null)?.message ?? err);
 }
 
 export class OwnerScanner {
@@ -235,11 +257,16 @@ export class OwnerScanner {
     }
 
     let unreadable = 0;
+    let first: { pid: number; reason: string } | undefined;
     let covered = true;
-    for (const entry of this.procs.values()) {
-      if (entry.forbidden) unreadable++;
+    // forEach rather than for-of over entries: no [pid, entry] pair per process per tick.
+    this.procs.forEach((entry, pid) => {
+      if (entry.forbidden) {
+        unreadable++;
+        if (first === undefined || pid < first.pid) first = { pid, reason: entry.forbidden };
+      }
       if (entry.readAt !== scanNo) covered = false;
-    }
+    });
     if (covered) {
       this.sinceFull = 0;
       this.orphans = new Set();
@@ -254,10 +281,13 @@ export class OwnerScanner {
     }
 
     const owners = this.ownerMap(inodes);
-    return {
-      owners,
-      stats: { processes: listed.length, unreadable, vanished: tally.vanished, rescanned: tally.rescanned },
+    const stats: OwnerScanStats = {
+      processes: listed.length,
+      unreadable,
+      vanished: tally.vanished,
+      rescanned: tally.rescanned,
     };
+    return { owners, stats: first === undefined ? stats : { ...stats, firstUnreadable: first } };
   }
 
   /**
@@ -353,7 +383,7 @@ export class OwnerScanner {
     for (const inode of held) {
       if (!before.has(inode)) this.hold(inode, pid);
     }
-    this.procs.set(pid, { info, inodes: held, fds, forbidden: false, readAt: this.scanNo });
+    this.procs.set(pid, { info, inodes: held, fds, forbidden: '', readAt: this.scanNo });
   }
 
   /** The first read of a process's fd table, counted as a rescan; undefined once its failure is classified. */
@@ -405,11 +435,9 @@ export class OwnerScanner {
         if (isGone(err) || errorCode(err) === 'EINVAL') continue;
         // readdir needs only read permission on the directory, readlink needs ptrace access: root inside
         // a container, or facing a non-dumpable process, can list the fds but not follow them.
-        if (isForbidden(err)) {
-          this.forbid(pid, entry);
-          return undefined;
-        }
-        throw err;
+        // Anything else (a link loop, a refused file in a --root tree, EIO) costs this process only.
+        this.forbid(pid, entry, err);
+        return undefined;
       }
       const inode = parseSocketLink(target);
       fds.set(name, inode);
@@ -447,11 +475,14 @@ export class OwnerScanner {
     return readProcessInfo(this.reader, this.users, pid, cached);
   }
 
-  /** A read about process `pid` failed: it exited (vanished), may not be read (forbidden), or something else (throw). */
+  /**
+   * A read about process `pid` failed: it exited (vanished), or it may not be read (forbidden). Any other
+   * failure (a file refused as unsafe, a symlink loop in a --root tree, EIO) counts as forbidden too, with
+   * its reason: one bad process costs only that process, never the whole owner map.
+   */
   private classify(err: unknown, pid: number, entry: CachedProcess | undefined, tally: Tally): void {
     if (isGone(err)) this.vanish(pid, entry, tally);
-    else if (isForbidden(err)) this.forbid(pid, entry);
-    else throw err;
+    else this.forbid(pid, entry, err);
   }
 
   private vanish(pid: number, entry: CachedProcess | undefined, tally: Tally): void {
@@ -459,13 +490,13 @@ export class OwnerScanner {
     if (entry !== undefined) this.forget(pid, entry);
   }
 
-  private forbid(pid: number, entry: CachedProcess | undefined): void {
+  private forbid(pid: number, entry: CachedProcess | undefined, err: unknown): void {
     for (const inode of entry?.inodes ?? EMPTY) this.unhold(inode, pid);
     this.procs.set(pid, {
       info: entry?.info,
       inodes: EMPTY,
       fds: NO_FDS,
-      forbidden: true,
+      forbidden: unreadableReason(err),
       readAt: this.scanNo,
     });
   }
@@ -510,18 +541,22 @@ export function readProcessInfo(
   cached?: ProcessInfo,
 ): ProcessInfo | undefined {
   const base = `proc/${pid}`;
-  const commText = reader.readText(`${base}/comm`);
+  const commText = reader.readText(`${base}/comm`, READ_LIMITS.value);
   if (commText === undefined) return undefined;
   const command = parseComm(commText);
   if (cached !== undefined && cached.command === command) return cached;
 
-  const cmdlineText = reader.readText(`${base}/cmdline`);
+  // 64 KiB at most, of a command line that may be megabytes: the model keeps 4 KiB (src/model/bounds.ts).
+  const cmdlineText = reader.readText(`${base}/cmdline`, READ_LIMITS.cmdline, false);
   if (cmdlineText === undefined) return undefined;
-  const statusText = reader.readText(`${base}/status`);
+  const cmdline = parseCmdline(cmdlineText, reader.lastCut);
+  const statusText = reader.readText(`${base}/status`, READ_LIMITS.status);
   const uid = (statusText === undefined ? undefined : parseStatusUid(statusText)) ?? reader.statUid(base);
   if (uid === undefined) return undefined;
   const user = users.name(uid);
-  const info: ProcessInfo = { pid, command, cmdline: parseCmdline(cmdlineText), uid };
+  const info: ProcessInfo = cmdline.truncated
+    ? { pid, command, cmdline: cmdline.text, cmdlineTruncated: true, uid }
+    : { pid, command, cmdline: cmdline.text, uid };
   return user === undefined ? info : { ...info, user };
 }
 
@@ -530,6 +565,16 @@ export interface PairScan {
   readonly pairs: Float64Array;
   readonly processes: number;
   readonly unreadable: number;
+  /** The lowest unreadable pid and its errno (src/sample/native.ts NativeOwners). */
+  readonly firstUnreadablePid?: number;
+  readonly firstUnreadableErrno?: number;
+}
+
+/** strerror's words for the errnos an fd scan meets (Linux numbers). */
+function errnoReason(errno: number | undefined): string {
+  if (errno === 13) return 'permission denied';
+  if (errno === 1) return 'operation not permitted';
+  return `errno ${errno}`;
 }
 
 /**
@@ -544,6 +589,10 @@ export function ownersFromPairs(reader: HostReader, users: UserNames, scan: Pair
   let n = 0;
   let vanished = 0;
   let unreadable = scan.unreadable;
+  let first =
+    scan.firstUnreadablePid === undefined
+      ? undefined
+      : { pid: scan.firstUnreadablePid, reason: errnoReason(scan.firstUnreadableErrno) };
   for (let i = 0; i + 1 < scan.pairs.length; i += 2) {
     const pid = scan.pairs[i + 1]!;
     let at = indexOf.get(pid);
@@ -554,7 +603,10 @@ export function ownersFromPairs(reader: HostReader, users: UserNames, scan: Pair
         if (info === undefined) vanished++;
       } catch (err) {
         if (isGone(err)) vanished++;
-        else unreadable++;
+        else {
+          unreadable++;
+          if (first === undefined || pid < first.pid) first = { pid, reason: unreadableReason(err) };
+        }
       }
       at = info === undefined ? -1 : processes.push(info) - 1;
       indexOf.set(pid, at);
@@ -563,9 +615,15 @@ export function ownersFromPairs(reader: HostReader, users: UserNames, scan: Pair
     pairs[n++] = scan.pairs[i]!;
     pairs[n++] = at;
   }
+  const stats: OwnerScanStats = {
+    processes: scan.processes,
+    unreadable,
+    vanished,
+    rescanned: scan.processes,
+  };
   return {
     processes,
     pairs: pairs.slice(0, n),
-    stats: { processes: scan.processes, unreadable, vanished, rescanned: scan.processes },
+    stats: first === undefined ? stats : { ...stats, firstUnreadable: first },
   };
 }

@@ -1,6 +1,7 @@
 // The sampler: reads the host through one HostReader, runs the parsers, and publishes immutable
 // snapshots (plus the diff against the previous one) on a fixed monotonic schedule.
 // It knows nothing of React; a hook subscribes to it (useSyncExternalStore), tests call tick().
+import { capName } from '../model/bounds.js';
 import { diffSnapshots } from '../model/diff.js';
 import type { SamplerState } from '../model/livestore.js';
 import type { TcpInfoTable } from '../model/tcpinfo.js';
@@ -29,10 +30,11 @@ import { parseSnmp6 } from '../proc/snmp6.js';
 import { parseSockstat } from '../proc/sockstat.js';
 import { readSysNet } from '../proc/sysnet.js';
 import { parseUnix, UnixLineCache } from '../proc/unix.js';
-import type { FdSockets } from './native.js';
+import { type FdSockets, unixDumpFor } from './native.js';
 import { OwnerScanner } from './owners.js';
-import { HostReader } from './reader.js';
+import { HostReader, isForbidden, READ_LIMITS } from './reader.js';
 import { decodeTcpDump, RecordCache } from './sockdiag.js';
+import { UnixDiagCheck } from './unixdiag.js';
 import { UserNames } from './users.js';
 
 export type { SamplerState };
@@ -94,6 +96,33 @@ export const systemClock: Clock = {
   wall: () => Date.now(),
 };
 
+/** The read cap of a file the collector reads (src/sample/reader.ts READ_LIMITS). */
+function limitOf(rel: string): number {
+  if (rel.startsWith('proc/sys/')) return READ_LIMITS.value;
+  if (TABLES.has(rel)) return READ_LIMITS.table;
+  if (COUNTERS.has(rel)) return READ_LIMITS.counters;
+  return READ_LIMITS.file;
+}
+
+const TABLES = new Set([
+  ...INET_PROTOS.map((proto) => `proc/net/${proto}`),
+  'proc/net/unix',
+  'proc/net/route',
+  'proc/net/ipv6_route',
+  'proc/net/nf_conntrack',
+]);
+const COUNTERS = new Set([
+  'proc/net/snmp',
+  'proc/net/netstat',
+  'proc/net/snmp6',
+  'proc/net/sockstat',
+  'proc/net/sockstat6',
+]);
+
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
+}
+
 const EMPTY_OWNER_STATS: OwnerScanStats = { processes: 0, unreadable: 0, vanished: 0, rescanned: 0 };
 
 /**
@@ -112,6 +141,11 @@ export class Collector {
   private tcpDumpWorked = false;
   /** Monotonic time of the last sock_diag dump, for tcp_info rates. */
   private lastDumpMono: number | undefined;
+  private unixDump: (() => ArrayBuffer) | undefined;
+  private unixDumpWorked = false;
+  private readonly unixCheck = new UnixDiagCheck();
+  /** Files that were refused with EACCES/EPERM, warned about once. */
+  private readonly forbidden = new Set<string>();
   /** Why TCP sockets are read from /proc although a sock_diag dump was given ('' when it is in use). */
   tcpDumpFailure = '';
 
@@ -121,6 +155,8 @@ export class Collector {
    * `tcpDump`: TCP sockets from sock_diag (src/sample/native.ts tcpDumpFor) instead of /proc/net/tcp and tcp6.
    * If it ever throws, /proc is read from then on.
    * `fdSockets`: the owner scanner's full reads of fd tables in C (src/sample/native.ts fdSocketsFor).
+   * `unixDump`: the kernel's list of unix sockets (UNIX_DIAG), which every /proc/net/unix row is checked
+   * against (src/sample/unixdiag.ts); by default the native helper's on the live host, `null` for none.
    */
   constructor(
     reader: HostReader,
@@ -128,12 +164,35 @@ export class Collector {
     private readonly reuseRows = true,
     tcpDump?: () => ArrayBuffer,
     fdSockets?: FdSockets,
+    unixDump?: (() => ArrayBuffer) | null,
   ) {
     this.reader = reader;
     this.clock = clock;
     this.users = new UserNames(reader);
     this.owners = new OwnerScanner(reader, { users: this.users, fdSockets });
     this.tcpDump = tcpDump;
+    this.unixDump = unixDump === undefined ? unixDumpFor(reader.root) : (unixDump ?? undefined);
+  }
+
+  /** Whether /proc/net/unix's rows are checked against the kernel's list (see unixDump). */
+  get unixChecked(): boolean {
+    return this.unixDump !== undefined;
+  }
+
+  /** The kernel's list of unix sockets, or undefined when not in use or when it just failed. */
+  private dumpUnix(warnings: string[]): ArrayBuffer | undefined {
+    if (!this.unixDump) return undefined;
+    try {
+      const dump = this.unixDump();
+      this.unixDumpWorked = true;
+      return dump;
+    } catch (err) {
+      this.unixDump = undefined;
+      // A kernel without unix_diag fails from the start: /proc alone is the fallback, as for TCP.
+      if (this.unixDumpWorked)
+        warnings.push(`${(err as Error).message}; reading /proc/net/unix unchecked from now on`);
+      return undefined;
+    }
   }
 
   /** Where this collector reads TCP sockets from. */
@@ -164,16 +223,27 @@ export class Collector {
     const warnings: string[] = [];
     const skippedLines = new Map<string, number>();
 
-    // One place that turns "the file misbehaved" into a warning, so no single file can break a tick.
+    // One place that turns "the file misbehaved" into a warning, so no single file can break a tick: a
+    // refused file (a FIFO, a device, a symlink out of a --root tree) is a skipped table, a file longer than
+    // its read cap a table read in part.
     const guarded = <S>(rel: string, how: (rel: string) => S | undefined): S | undefined => {
       try {
-        return how(rel);
+        const text = how(rel);
+        if (this.reader.lastCut)
+          warnings.push(`/${rel} is larger than ${mib(limitOf(rel))}: read only that much`);
+        return text;
       } catch (err) {
+        // A file we may not read (nf_conntrack is root's alone) stays unreadable: say so in the first
+        // snapshot, then leave its table out without a word, or a user's live view would say it every second.
+        if (isForbidden(err)) {
+          if (this.forbidden.has(rel)) return undefined;
+          this.forbidden.add(rel);
+        }
         warnings.push(`cannot read /${rel}: ${(err as Error).message}`);
         return undefined;
       }
     };
-    const readText = (rel: string) => this.reader.readText(rel);
+    const readText = (rel: string) => this.reader.readText(rel, limitOf(rel));
     const read = (rel: string) => guarded(rel, readText);
     const parseWith = <S, T>(
       rel: string,
@@ -216,14 +286,25 @@ export class Collector {
       // In pieces: megabytes of text a tick at 20,000 sockets (see HostReader.readPieces).
       const rows = parseWith(
         `proc/net/${proto}`,
-        (rel) => this.reader.readPieces(rel),
+        (rel) => this.reader.readPieces(rel, limitOf(rel)),
         (pieces) => parseInet(pieces, proto, cache),
       );
       for (const row of rows) sockets.push(row);
     }
     if (selection.unix) {
       const cache = this.reuseRows ? this.unixCache : undefined;
-      for (const row of parse('proc/net/unix', (text) => parseUnix(text, cache))) sockets.push(row);
+      // The kernel's list first: a socket opened between the two reads is left for the next sample, one
+      // closed between them is gone from /proc too.
+      const dump = this.dumpUnix(warnings);
+      let rows = parse('proc/net/unix', (text) => parseUnix(text, cache));
+      if (dump !== undefined) {
+        try {
+          rows = this.unixCheck.check(rows, dump).rows;
+        } catch (err) {
+          warnings.push(`cannot check /proc/net/unix: ${(err as Error).message}`);
+        }
+      }
+      for (const row of rows) sockets.push(row);
     }
 
     let owners: OwnerMap = new Map();
@@ -300,7 +381,10 @@ export class Collector {
       }
     }
 
-    const hostname = (read('proc/sys/kernel/hostname') ?? '').trim() || 'localhost';
+    // Owners resolve user names while scanning: a bad etc/passwd is this snapshot's warning too.
+    if (this.users.failure && !warnings.includes(this.users.failure)) warnings.push(this.users.failure);
+
+    const hostname = capName((read('proc/sys/kernel/hostname') ?? '').trim()) || 'localhost';
     return {
       monoMs: started,
       wallMs,
@@ -335,6 +419,8 @@ export interface SamplerOptions {
   readonly tcpDump?: () => ArrayBuffer;
   /** fd tables read in C; see Collector. */
   readonly fdSockets?: FdSockets;
+  /** The kernel's unix socket list; see Collector (default: the helper's on the live host). */
+  readonly unixDump?: (() => ArrayBuffer) | null;
   readonly intervalMs?: number;
   readonly selection?: Selection;
   readonly clock?: Clock;
@@ -357,7 +443,7 @@ export class Sampler {
   constructor(opts: SamplerOptions = {}) {
     this.clock = opts.clock ?? systemClock;
     const reader = opts.reader ?? new HostReader('/');
-    this.collector = new Collector(reader, this.clock, true, opts.tcpDump, opts.fdSockets);
+    this.collector = new Collector(reader, this.clock, true, opts.tcpDump, opts.fdSockets, opts.unixDump);
     this.intervalMs = opts.intervalMs ?? 1000;
     this.selection = opts.selection ?? SELECT_ALL;
   }

@@ -1,6 +1,7 @@
 // uid → user name from etc/passwd under the host root, so a fixture or `--root` tree resolves its own users
 // rather than the monitoring machine's. No NSS (LDAP, sssd): we only know what the file says, like `ps` on a
 // minimal container does.
+import { capName } from '../model/bounds.js';
 import { type HostReader, isForbidden } from './reader.js';
 
 /** Minimum time between two reads of etc/passwd, in ms of the injected clock. */
@@ -19,9 +20,9 @@ export interface UserNamesOptions {
 export function parsePasswd(text: string): Map<number, string> {
   const byUid = new Map<number, string>();
   for (const line of text.split('\n')) {
-    const fields = line.split(':');
+    const fields = line.split(':', 3); // the first three are all we read, however many a line holds
     if (fields.length < 3) continue;
-    const name = fields[0]!;
+    const name = capName(fields[0]!);
     const uidText = fields[2]!;
     if (name === '' || !isDigits(uidText)) continue;
     const uid = Number(uidText);
@@ -43,6 +44,8 @@ export class UserNames {
   private readonly reader: HostReader;
   private readonly now: () => number;
   private byUid: Map<number, string> | undefined;
+  /** Why the last read of etc/passwd failed ('' when it did not, or when it was only forbidden). */
+  failure = '';
   private loadedAt = 0;
 
   constructor(reader: HostReader, opts: UserNamesOptions = {}) {
@@ -70,12 +73,14 @@ export class UserNames {
 
   private load(): void {
     this.loadedAt = this.now();
+    this.failure = '';
     let text: string | undefined;
     try {
       text = this.reader.readText('etc/passwd');
     } catch (err) {
-      // An unreadable passwd only costs us names; uids are still shown.
-      if (!isForbidden(err)) throw err;
+      // An unreadable passwd only costs us names; uids are still shown. Refused (a FIFO, a directory, a
+      // symlink loop or out of a --root tree) or forbidden, it is one warning, never a crash.
+      if (!isForbidden(err)) this.failure = `cannot read /etc/passwd: ${(err as Error).message}`;
     }
     this.byUid = text === undefined ? new Map() : parsePasswd(text);
   }

@@ -30,19 +30,96 @@ describe('parseUnix: malformed lines are skipped and counted, never thrown', () 
     ['unix – field wider than 32 bits', '0000000000000000: 000000002 00000000 00000000 0001 01 2002'],
     ['unix – garbage', 'hello'],
   ];
+  // After an unbound socket's line (no name a line could continue) and before a good one.
+  const UNBOUND = '0000000000000000: 00000003 00000000 00000000 0001 03 1000';
   it.each(cases)('%s', (_name, line) => {
-    const parsed = parseUnix(`${HEADER}\n${OK}\n${line}\n`);
+    const parsed = parseUnix(`${HEADER}\n${UNBOUND}\n${line}\n${OK}\n`);
+    expect(parsed.skipped).toBe(1);
+    expect(parsed.rows.map((r) => r.inode)).toEqual([1000, 1001]);
+  });
+
+  it.each([
+    ['two spaces after the colon', '0000000000000000:  00000002 00000000 00000000 0001 01 2002'],
+    ['a short field', '0000000000000000: 0000002 00000000 00000000 0001 01 2002'],
+    ['a tab between fields', '0000000000000000: 00000002\t00000000 00000000 0001 01 2002'],
+    ['leading blanks', '  0000000000000000: 00000002 00000000 00000000 0001 01 2002'],
+    ['a pointer too long', '00000000000000000: 00000002 00000000 00000000 0001 01 2002'],
+    ['no space between inode and name', '0000000000000000: 00000002 00000000 00000000 0001 01 2002/x'],
+  ])('not the kernel layout – %s', (_name, line) => {
+    const parsed = parseUnix(`${HEADER}\n${line}\n${OK}\n`);
     expect(parsed.skipped).toBe(1);
     expect(parsed.rows.map((r) => r.inode)).toEqual([1001]);
   });
 
-  it('a broken fixture keeps its good rows and counts the rest', () => {
+  it('a broken fixture keeps its good rows, reads a line after a name as its tail, and counts the rest', () => {
     const parsed = parseUnix(fixture('edge-sockets-broken'));
     expect(parsed.rows.map((r) => [r.inode, r.path])).toEqual([
-      [90001, '/run/ok.sock'],
+      // The line without an inode fits in what is left of a 108-byte name: /proc cannot tell it from one.
+      [90001, '/run/ok.sock\n0000000000000000: 00000002 00000000 00000000 0001 01'],
       [90005, ''],
     ]);
-    expect(parsed.skipped).toBe(3);
+    expect(parsed.skipped).toBe(2);
+  });
+});
+
+describe('parseUnix: names that hold newlines', () => {
+  const bound = (inode: number, name: string) =>
+    `0000000000000000: 00000002 00000000 00000000 0002 01 ${inode} ${name}`;
+
+  it('a name may start with a space (the kernel prints one space, then the name)', () => {
+    expect(parseUnix(`${HEADER}\n${bound(5000, ' /x')}\n`).rows[0]!.path).toBe(' /x');
+  });
+
+  it('a path with a newline keeps its tail', () => {
+    const parsed = parseUnix(`${HEADER}\n${bound(5001, '/tmp/a\nb c\n')}\n${OK}\n`);
+    expect(parsed.skipped).toBe(0);
+    expect(parsed.rows.map((r) => [r.inode, r.path])).toEqual([
+      [5001, '/tmp/a\nb c\n'],
+      [1001, '/run/ok.sock'],
+    ]);
+  });
+
+  it('an abstract name whose tail is a malformed line is one socket', () => {
+    const tail = '0000000000000000: 00000002 00000000 00010000 0001 01 42424X /run/fake.sock';
+    const parsed = parseUnix(`${HEADER}\n${bound(5002, `@x\n${tail}`)}\n`);
+    expect(parsed.rows.map((r) => [r.inode, r.path])).toEqual([[5002, `@x\n${tail}`]]);
+  });
+
+  it('no name continues past 108 characters: a longer tail is malformed', () => {
+    const name = `@${'n'.repeat(60)}`;
+    const tail = 'x'.repeat(108 - name.length); // 108 with the newline: one too many
+    const parsed = parseUnix(`${HEADER}\n${bound(5003, name)}\n${tail}\n`);
+    expect(parsed.rows.map((r) => r.path)).toEqual([name]);
+    expect(parsed.skipped).toBe(1);
+    const fits = parseUnix(`${HEADER}\n${bound(5003, name)}\n${tail.slice(1)}\n`);
+    expect(fits.rows.map((r) => r.path)).toEqual([`${name}\n${tail.slice(1)}`]);
+  });
+
+  it('an unbound socket has no name to continue', () => {
+    const parsed = parseUnix(`${HEADER}\n${OK.replace(' /run/ok.sock', '')}\ngarbage\n`);
+    expect(parsed.skipped).toBe(1);
+  });
+
+  it('a well-formed line in a name is a socket here: /proc cannot tell (the live host checks with netlink)', () => {
+    const fake = '0000000000000000: 00000002 00000000 00010000 0001 01 424242 /run/fake-sshd.sock';
+    const parsed = parseUnix(`${HEADER}\n${bound(5004, `@x\n${fake}`)}\n`);
+    expect(parsed.rows.map((r) => r.inode)).toEqual([5004, 424242]);
+  });
+
+  it('the line cache reads a multi-line record the same way, twice', () => {
+    const cache = new UnixLineCache();
+    const text = `${HEADER}\n${bound(5005, '/tmp/a\nb')}\n${OK}\n`;
+    const first = parseUnix(text, cache).rows;
+    const second = parseUnix(text, cache).rows;
+    expect(first.map((r) => r.path)).toEqual(['/tmp/a\nb', '/run/ok.sock']);
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).toBe(first[1]);
+    expect(parseUnix(text).rows).toEqual(first);
+  });
+
+  it('a 10 MB name in a --root tree is cut at 1,024 characters and marked', () => {
+    const parsed = parseUnix(`${HEADER}\n${bound(5006, `/${'p'.repeat(10_000_000)}`)}\n`);
+    expect(parsed.rows[0]!.path).toBe(`/${'p'.repeat(1023)}…`);
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { OwnerMap } from '../../src/model/types.js';
 import {
   OwnerScanner,
+  ownersFromPairs,
   parseCmdline,
   parseComm,
   parseSocketLink,
@@ -61,9 +62,34 @@ describe('parseComm / parseCmdline / parseStatusUid', () => {
   ];
   for (const [name, text, want] of cmdline) {
     it(`cmdline: ${name}`, () => {
-      expect(parseCmdline(text)).toBe(want);
+      expect(parseCmdline(text)).toEqual({ text: want, truncated: false });
     });
   }
+
+  it('cmdline: a long one is cut at 4,096 code units, marked with … and flagged', () => {
+    const arg = 'x'.repeat(130_000);
+    const text = `/usr/bin/python3\0-c\0${arg}\0${arg}\0`;
+    const { text: kept, truncated } = parseCmdline(text);
+    expect(truncated).toBe(true);
+    expect(kept).toHaveLength(4097);
+    expect(kept.startsWith('/usr/bin/python3 -c xxx')).toBe(true);
+    expect(kept.endsWith('x…')).toBe(true);
+  });
+
+  it('cmdline: exactly 4,096 code units is kept whole; one more is cut', () => {
+    expect(parseCmdline('a'.repeat(4096))).toEqual({ text: 'a'.repeat(4096), truncated: false });
+    expect(parseCmdline(`${'a'.repeat(4096)}\0\0\0`)).toEqual({ text: 'a'.repeat(4096), truncated: false });
+    expect(parseCmdline('a'.repeat(4097))).toEqual({ text: `${'a'.repeat(4096)}…`, truncated: true });
+  });
+
+  it('cmdline: a read that stopped at its cap is flagged even when what was read is short', () => {
+    expect(parseCmdline('sh\0-c\0', true)).toEqual({ text: 'sh -c…', truncated: true });
+  });
+
+  it('comm: a hostile 2 MB comm (a --root tree) is cut at 1,024 code units and marked', () => {
+    const comm = parseComm(`${'n'.repeat(2_000_000)}\n`);
+    expect(comm).toBe(`${'n'.repeat(1024)}…`);
+  });
 
   const status: [string, string, number | undefined][] = [
     ['real uid is the first number', 'Name:\tx\nUid:\t1000\t0\t0\t0\nGid:\t0\n', 1000],
@@ -99,9 +125,9 @@ class TestReader extends HostReader {
     this.fault(rel);
     return super.readLink(rel);
   }
-  override readText(rel: string): string | undefined {
+  override readText(rel: string, limit?: number, wholeLines?: boolean): string | undefined {
     this.fault(rel);
-    return super.readText(rel);
+    return super.readText(rel, limit, wholeLines);
   }
   /** fd directories read since the last call. */
   takeFdReads(): string[] {
@@ -386,10 +412,17 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     const { owners, stats } = scanner.scan(inodes(1000, 2000));
     expect(pidsOf(owners, 1000)).toEqual([100]);
     expect(owners.has(2000)).toBe(false);
-    expect(stats).toEqual({ processes: 2, unreadable: 1, vanished: 0, rescanned: 1 });
+    const first = { pid: 200, reason: 'permission denied' };
+    expect(stats).toEqual({ processes: 2, unreadable: 1, vanished: 0, rescanned: 1, firstUnreadable: first });
     // Still unreadable on the next tick; its socket is an orphan, so no retry storm.
     const next = scanner.scan(inodes(1000, 2000));
-    expect(next.stats).toEqual({ processes: 2, unreadable: 1, vanished: 0, rescanned: 0 });
+    expect(next.stats).toEqual({
+      processes: 2,
+      unreadable: 1,
+      vanished: 0,
+      rescanned: 0,
+      firstUnreadable: first,
+    });
   });
 
   it('counts a process whose fd links may not be followed as unreadable', () => {
@@ -400,7 +433,54 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     const { owners, stats } = new OwnerScanner(reader).scan(inodes(1000, 2000, 2001));
     expect([...owners.keys()]).toEqual([1000]);
     expect(stats.unreadable).toBe(1);
+    expect(stats.firstUnreadable).toEqual({ pid: 200, reason: 'permission denied' });
     expect(stats.vanished).toBe(0);
+  });
+
+  it("ownersFromPairs: the C scan's first unreadable pid, or a lower one whose identity could not be read", () => {
+    proc(100, { fds: { 3: 1000 } });
+    proc(200, { fds: { 3: 2000 } });
+    reader.faults.set('proc/200/comm', 'EACCES');
+    const pairs = new Float64Array([1000, 100, 2000, 200]);
+    const users = new UserNames(reader);
+    const scan = { pairs, processes: 3, unreadable: 1, firstUnreadablePid: 300, firstUnreadableErrno: 1 };
+    const message = ownersFromPairs(reader, users, scan);
+    expect(message.processes.map((p) => p.pid)).toEqual([100]);
+    expect(message.stats.unreadable).toBe(2);
+    expect(message.stats.firstUnreadable).toEqual({ pid: 200, reason: 'permission denied' });
+    reader.faults.clear();
+    const fromC = ownersFromPairs(reader, users, scan);
+    expect(fromC.stats.firstUnreadable).toEqual({ pid: 300, reason: 'operation not permitted' });
+    expect(ownersFromPairs(reader, users, { pairs, processes: 2, unreadable: 0 }).stats.firstUnreadable).toBe(
+      undefined,
+    );
+  });
+
+  it('a 2 MB command line in a tree is read only up to its cap and kept cut, flagged', () => {
+    proc(100, { cmdline: `/usr/bin/python3\0-c\0${'y'.repeat(2_000_000)}\0`, fds: { 3: 1000 } });
+    const { owners } = new OwnerScanner(reader).scan(inodes(1000));
+    const info = owners.get(1000)![0]!;
+    expect(info.cmdline).toHaveLength(4097);
+    expect(info.cmdline.startsWith('/usr/bin/python3 -c yyy')).toBe(true);
+    expect(info.cmdline.endsWith('…')).toBe(true);
+    expect(info.cmdlineTruncated).toBe(true);
+    expect(owners.get(1000)![0]).not.toHaveProperty('cmdlineTruncated', false);
+  });
+
+  it('names the lowest unreadable pid and its reason, and none once all are readable', () => {
+    proc(100, { fds: { 3: 1000 } });
+    proc(300, { fds: { 3: 3000 } });
+    proc(200, { fds: { 3: 2000 } });
+    reader.faults.set('proc/300/fd', 'EACCES');
+    reader.faults.set('proc/200/fd', 'EPERM');
+    const scanner = new OwnerScanner(reader, { fullEvery: 1 });
+    const { stats } = scanner.scan(inodes(1000, 2000, 3000));
+    expect(stats.unreadable).toBe(2);
+    expect(stats.firstUnreadable).toEqual({ pid: 200, reason: 'operation not permitted' });
+    reader.faults.clear();
+    const next = scanner.scan(inodes(1000, 2000, 3000));
+    expect(next.stats.unreadable).toBe(0);
+    expect(next.stats.firstUnreadable).toBeUndefined();
   });
 
   it('counts a process that exits mid-scan as vanished and carries on', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,9 +68,74 @@ describe('HostReader', () => {
     expect(live.readText('proc/sys/kernel/hostname')?.trim().length).toBeGreaterThan(0);
   });
 
-  it('throws for errors other than "not there"', () => {
+  it('refuses a directory where a file belongs', () => {
     dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
     mkdirSync(join(dir, 'proc/net/tcp'), { recursive: true });
-    expect(() => new HostReader(dir).readText('proc/net/tcp')).toThrow(/EISDIR/);
+    expect(() => new HostReader(dir).readText('proc/net/tcp')).toThrow('a directory, not a regular file');
+  });
+
+  it('reads at most its cap: cut back to the last line end, and says so', () => {
+    dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
+    mkdirSync(join(dir, 'proc/net'), { recursive: true });
+    writeFileSync(join(dir, 'proc/net/lines'), 'aaaa\nbbbb\ncccc\n');
+    const r = new HostReader(dir);
+    expect(r.readText('proc/net/lines', 12)).toBe('aaaa\nbbbb\n');
+    expect(r.lastCut).toBe(true);
+    expect(r.readText('proc/net/lines', 15)).toBe('aaaa\nbbbb\ncccc\n');
+    expect(r.lastCut).toBe(false);
+    expect(r.readPieces('proc/net/lines', 7)).toEqual(['aaaa\n']);
+    expect(r.lastCut).toBe(true);
+    expect(r.readText('proc/net/missing', 7)).toBeUndefined();
+    expect(r.lastCut).toBe(false);
+  });
+
+  it('cuts a command line at its cap without splitting a character', () => {
+    dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
+    mkdirSync(join(dir, 'proc/1'), { recursive: true });
+    writeFileSync(join(dir, 'proc/1/cmdline'), 'ab\u00e9\u20ac\u{1f600}z'); // 2 + 2 + 3 + 4 + 1 bytes
+    const r = new HostReader(dir);
+    const cut = (limit: number) => r.readText('proc/1/cmdline', limit, false);
+    expect(cut(3)).toBe('ab');
+    expect(cut(4)).toBe('ab\u00e9');
+    expect(cut(6)).toBe('ab\u00e9');
+    expect(cut(7)).toBe('ab\u00e9\u20ac');
+    expect(cut(10)).toBe('ab\u00e9\u20ac');
+    expect(cut(11)).toBe('ab\u00e9\u20ac\u{1f600}');
+    expect(r.lastCut).toBe(true);
+    expect(cut(12)).toBe('ab\u00e9\u20ac\u{1f600}z');
+    expect(r.lastCut).toBe(false);
+  });
+
+  it('under a --root tree, refuses what resolves outside it, and follows links that stay inside', () => {
+    dir = mkdtempSync(join(tmpdir(), 'netwatch-reader-'));
+    const root = join(dir, 'root');
+    mkdirSync(join(root, 'proc/net'), { recursive: true });
+    mkdirSync(join(root, 'proc/7/fd'), { recursive: true });
+    writeFileSync(join(dir, 'secret'), 'outside\n');
+    writeFileSync(join(root, 'proc/net/real'), 'inside\n');
+    symlinkSync('../../../secret', join(root, 'proc/net/up'));
+    symlinkSync(join(dir, 'secret'), join(root, 'proc/net/absolute'));
+    symlinkSync('/dev/zero', join(root, 'proc/net/zero'));
+    symlinkSync('real', join(root, 'proc/net/sibling'));
+    symlinkSync('loop', join(root, 'proc/net/loop'));
+    symlinkSync('socket:[42]', join(root, 'proc/7/fd/3'));
+    symlinkSync(dir, join(root, 'proc/8'));
+    const r = new HostReader(root);
+    expect(r.live).toBe(false);
+    expect(r.readText('proc/net/sibling')).toBe('inside\n');
+    for (const rel of ['proc/net/up', 'proc/net/absolute', 'proc/net/zero'])
+      expect(() => r.readText(rel), rel).toThrow('resolves outside the root');
+    expect(() => r.readText('proc/net/loop')).toThrow(/ELOOP/);
+    expect(r.readLink('proc/7/fd/3')).toBe('socket:[42]'); // a link's text is read, never followed
+    expect(() => r.readDir('proc/8')).toThrow('resolves outside the root');
+    expect(() => r.readLink('proc/8/secret')).toThrow('resolves outside the root');
+    expect(() => r.statUid('proc/8')).toThrow('resolves outside the root');
+    expect(r.readDir('proc').sort()).toEqual(['7', '8', 'net']);
+  });
+
+  it('the live host is "/" and reads its own /proc', () => {
+    const r = new HostReader('/');
+    expect(r.live).toBe(true);
+    expect(r.readText('proc/self/comm', 4096)?.length).toBeGreaterThan(0);
   });
 });
