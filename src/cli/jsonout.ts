@@ -5,6 +5,7 @@
 // 40 GB (issue 12; it used to be repeated inside every socket).
 
 import { isListener } from '../model/diff.js';
+import { readMem, tcpFieldsAt, tcpIndex, tcpStatsAt } from '../model/tcpinfo.js';
 import type { ProcessInfo, Snapshot, Socket } from '../model/types.js';
 import { routeFlagsText } from '../proc/route.js';
 import { netstatIfaceFlags } from '../proc/sysnet.js';
@@ -29,9 +30,37 @@ function processesJson(table: ProcessTable) {
   const out = new Map<string, object>();
   for (const pid of pids) {
     const p = table.get(pid)!;
-    out.set(String(pid), { pid, command: p.command, cmdline: p.cmdline, uid: p.uid, user: p.user });
+    out.set(String(pid), {
+      pid,
+      command: p.command,
+      cmdline: p.cmdline,
+      // The model cuts command lines at 4 KiB (src/model/bounds.ts); say when this one was.
+      cmdlineTruncated: p.cmdlineTruncated === true ? true : undefined,
+      uid: p.uid,
+      user: p.user,
+    });
   }
   return out;
+}
+
+/**
+ * A TCP socket's tcp_info as the kernel sent it, each field exact and named with its unit (rttUs,
+ * bytesAcked, deliveryRateBps …), plus skmeminfo; absent fields (older kernels) left out. Rates need two
+ * samples: --json -c / --count give them (rates), a single --once has none.
+ */
+function tcpInfoJson(s: Socket, snapshot: Snapshot) {
+  const table = snapshot.tcpInfo;
+  if (!table || s.kind !== 'inet') return {};
+  const i = tcpIndex(table, s);
+  if (i < 0) return {};
+  const info: Record<string, bigint> = {};
+  for (const f of tcpFieldsAt(table, i)) info[f.name] = f.value;
+  const stats = tcpStatsAt(table, i);
+  const rates =
+    stats.rxBps === undefined && stats.txBps === undefined
+      ? undefined
+      : { rxBps: stats.rxBps, txBps: stats.txBps, retransPerSec: stats.retransPerSec };
+  return { tcpInfo: info, memInfo: readMem(table.words, table.at[i]!, table.layout), rates };
 }
 
 function socketJson(s: Socket, snapshot: Snapshot, table: ProcessTable) {
@@ -58,8 +87,10 @@ function socketJson(s: Socket, snapshot: Snapshot, table: ProcessTable) {
     inode: s.inode,
     timer: { active: s.timerActive, expires: s.timerExpires, retransmits: s.retransmits },
     tcp: s.tcp,
+    backlog: s.backlog,
     drops: s.drops,
     pids: pidsOf(snapshot, s.inode, table),
+    ...tcpInfoJson(s, snapshot),
   };
 }
 
@@ -90,6 +121,7 @@ export function writeSnapshotJson(snapshot: Snapshot, o: Options, sink: (chunk: 
     sockstat: Object.fromEntries(snapshot.sockstat.map((p) => [p.proto, p.values])),
     multicast: snapshot.multicast,
     conntrack: snapshot.conntrack,
+    conntrackUse: snapshot.conntrackUse,
     owners: snapshot.ownerStats,
     skippedLines: snapshot.skippedLines,
     warnings: snapshot.warnings,
