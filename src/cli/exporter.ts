@@ -8,8 +8,11 @@ import { createServer, type Server } from 'node:http';
 import { isIP } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isGauge } from '../model/counters.js';
-import { DEV_FIELDS, isListener, listenerKey } from '../model/diff.js';
+import { DEV_FIELDS, diffSnapshots, isListener, listenerKey } from '../model/diff.js';
+import { EVENT_KINDS, type NetEvent } from '../model/events.js';
+import { LiveStore } from '../model/livestore.js';
 import type { Snapshot, Socket } from '../model/types.js';
+import { watchLinksFor } from '../sample/linkwatch.js';
 import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
 import { Collector, SELECT_ALL } from '../sample/sampler.js';
@@ -70,6 +73,8 @@ export class Metrics {
   private readonly conntrack: Gauge;
   private readonly unreadable: Gauge;
   private readonly duration: Gauge;
+  private readonly events: Counter<'kind'>;
+  private readonly restarts: Counter<'proto' | 'address' | 'port'>;
 
   constructor(opts: MetricsOptions = {}) {
     this.owners = opts.owners ?? true;
@@ -144,6 +149,39 @@ export class Metrics {
       help: 'How long taking the snapshot took',
       registers,
     });
+    this.events = new Counter({
+      name: 'netwatch_events_total',
+      help: 'Events seen between scrapes (and from kernel notices): listener gone/restarted, link down, ...',
+      labelNames: ['kind'],
+      registers,
+    });
+    // Every kind from the start, so a rate() over a kind that has not happened yet reads 0, not nothing.
+    for (const kind of EVENT_KINDS) this.events.inc({ kind }, 0);
+    this.restarts = new Counter({
+      name: 'netwatch_listener_restarts_total',
+      help: 'Listeners restarted: all sockets replaced, back after vanishing, or passed to other pids',
+      labelNames: ['proto', 'address', 'port'],
+      registers,
+    });
+  }
+
+  /** Count events (the exporter's store reports them per scrape, and kernel notices as they come). */
+  countEvents(events: readonly NetEvent[]): void {
+    for (const e of events) {
+      this.events.inc({ kind: e.kind });
+      if (e.kind !== 'listener-restarted' || e.target?.table !== 'listeners') continue;
+      // The listener key: "tcp 0.0.0.0 80", "tcp6 :: 22", "unix /run/app.sock".
+      const key = e.target.key;
+      const first = key.indexOf(' ');
+      const proto = key.slice(0, first);
+      const rest = key.slice(first + 1);
+      const last = rest.lastIndexOf(' ');
+      const labels =
+        proto === 'unix'
+          ? { proto, address: labelValue(rest), port: '' }
+          : { proto, address: labelValue(rest.slice(0, last)), port: rest.slice(last + 1) };
+      this.restarts.inc(labels);
+    }
   }
 
   /** Replace every value with the snapshot's. */
@@ -318,6 +356,15 @@ export function startExporter(
     fdSocketsFor(reader.root, netlink),
   );
   const metrics = new Metrics({ owners: opts.owners ?? true });
+  // What changed between two scrapes, as the live view sees it between two samples: a store fed with each
+  // scrape's snapshot, whose events are counted.
+  const store = new LiveStore(
+    { getState: () => undefined, subscribe: () => () => {} },
+    { onEvents: (events) => metrics.countEvents(events) },
+  );
+  let previous: Snapshot | undefined;
+  let seq = 0;
+  const unwatchLinks = watchLinksFor(reader.root, netlink, (notices) => store.notify(notices, Date.now()));
   // One snapshot at a time, shared by every scrape that waited for it. Taking it blocks this thread, so the
   // scrapes that arrived meanwhile are only seen after it: a finished snapshot is also handed to the
   // scrapes that come in for as long again as it took (at least 50 ms, at most 1 s), then a new one is
@@ -330,7 +377,10 @@ export function startExporter(
       .then(() => {
         snapshots++;
         const t0 = performance.now();
-        metrics.update(collector.collect(SELECT_ALL));
+        const snapshot = collector.collect(SELECT_ALL);
+        metrics.update(snapshot);
+        store.ingest({ snapshot, diff: previous ? diffSnapshots(previous, snapshot) : undefined, seq: ++seq });
+        previous = snapshot;
         return metrics.registry.metrics().then((text) => {
           const share = Math.min(1000, Math.max(50, performance.now() - t0));
           setTimeout(() => {
@@ -406,7 +456,10 @@ export function startExporter(
     });
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, address)));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      unwatchLinks?.();
+      reject(listenError(err, address));
+    });
     server.listen(address.port, address.host, () => {
       server.removeAllListeners('error');
       server.on('error', () => {}); // a failing accept (EMFILE) must not end the process; the next works
@@ -420,6 +473,7 @@ export function startExporter(
         snapshotsTaken: () => snapshots,
         close: () =>
           new Promise<void>((done) => {
+            unwatchLinks?.();
             server.close(() => done());
             server.closeAllConnections();
           }),

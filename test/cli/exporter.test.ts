@@ -1,3 +1,6 @@
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Exporter, Metrics, startExporter } from '../../src/cli/exporter.js';
 import { parseExporterAddress } from '../../src/cli/options.js';
@@ -164,5 +167,71 @@ describe('the HTTP endpoint', () => {
     await expect(
       startExporter(new HostReader(fixture('live-t0')), { host: 'bad!host', port: 0 }),
     ).rejects.toThrow(/^cannot serve metrics at bad!host:0: not a host name or address$/);
+  });
+});
+
+describe('events in the exporter', () => {
+  it('counts events by kind (every kind from 0) and restarts by listener', async () => {
+    const m = new Metrics();
+    const before = await m.registry.metrics();
+    expect(before).toMatch(/^netwatch_events_total\{kind="listener-restarted"\} 0$/m);
+    expect(before).toMatch(/^netwatch_events_total\{kind="iface-down"\} 0$/m);
+    m.countEvents([
+      {
+        id: 1,
+        time: 0,
+        kind: 'listener-restarted',
+        object: 'tcp 0.0.0.0:80',
+        detail: 'pid 1 → 2',
+        target: { table: 'listeners', key: 'tcp 0.0.0.0 80' },
+      },
+      {
+        id: 2,
+        time: 0,
+        kind: 'listener-restarted',
+        object: 'tcp6 [::]:22',
+        detail: '',
+        target: { table: 'listeners', key: 'tcp6 :: 22' },
+      },
+      {
+        id: 3,
+        time: 0,
+        kind: 'listener-restarted',
+        object: 'tcp 0.0.0.0:80',
+        detail: '',
+        target: { table: 'listeners', key: 'tcp 0.0.0.0 80' },
+      },
+      { id: 4, time: 0, kind: 'iface-down', object: 'eth0', detail: '' },
+    ]);
+    const text = await m.registry.metrics();
+    expect(text).toMatch(/^netwatch_events_total\{kind="listener-restarted"\} 3$/m);
+    expect(text).toMatch(/^netwatch_events_total\{kind="iface-down"\} 1$/m);
+    expect(text).toMatch(
+      /^netwatch_listener_restarts_total\{proto="tcp",address="0\.0\.0\.0",port="80"\} 2$/m,
+    );
+    expect(text).toMatch(/^netwatch_listener_restarts_total\{proto="tcp6",address="::",port="22"\} 1$/m);
+  });
+
+  it('sees what changed between two scrapes: listeners gone from the tree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nw-exp-'));
+    try {
+      cpSync(fixture('live-t0'), dir, { recursive: true, verbatimSymlinks: true });
+      const exporter = await startExporter(new HostReader(dir), { host: '127.0.0.1', port: 0 });
+      try {
+        await (await fetch(exporter.url)).text();
+        for (const f of ['tcp', 'tcp6', 'udp', 'udp6'])
+          copyFileSync(join(fixture('live-t1'), 'proc/net', f), join(dir, 'proc/net', f));
+        // Past the time a finished snapshot is shared with later scrapes.
+        await new Promise((r) => setTimeout(r, 1100));
+        const text = await (await fetch(exporter.url)).text();
+        expect(
+          Number(/^netwatch_events_total\{kind="listener-gone"\} (\d+)$/m.exec(text)?.[1]),
+        ).toBeGreaterThan(0);
+      } finally {
+        await exporter.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
