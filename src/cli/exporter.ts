@@ -379,7 +379,11 @@ export function startExporter(
         const t0 = performance.now();
         const snapshot = collector.collect(SELECT_ALL);
         metrics.update(snapshot);
-        store.ingest({ snapshot, diff: previous ? diffSnapshots(previous, snapshot) : undefined, seq: ++seq });
+        store.ingest({
+          snapshot,
+          diff: previous ? diffSnapshots(previous, snapshot) : undefined,
+          seq: ++seq,
+        });
         previous = snapshot;
         return metrics.registry.metrics().then((text) => {
           const share = Math.min(1000, Math.max(50, performance.now() - t0));

@@ -96,9 +96,15 @@ function socketJson(s: Socket, snapshot: Snapshot, table: ProcessTable) {
 
 /**
  * The JSON document, handed to `sink` in chunks. Sockets follow the protocol flags (-t -u -U -w -x -4 -6)
- * and -l; by default all states.
+ * and -l; by default all states. `indent` 0 writes it on one line (NDJSON).
  */
-export function writeSnapshotJson(snapshot: Snapshot, o: Options, sink: (chunk: string) => void): void {
+export function writeSnapshotJson(
+  snapshot: Snapshot,
+  o: Options,
+  sink: (chunk: string) => void,
+  extra?: Record<string, unknown>,
+  indent = 2,
+): void {
   const { inet, unix } = socketSelection(o);
   const table: ProcessTable = new Map();
   const sockets = snapshot.sockets
@@ -125,8 +131,9 @@ export function writeSnapshotJson(snapshot: Snapshot, o: Options, sink: (chunk: 
     owners: snapshot.ownerStats,
     skippedLines: snapshot.skippedLines,
     warnings: snapshot.warnings,
+    ...extra,
   };
-  writeJson(doc, 2, sink);
+  writeJson(doc, indent, sink);
 }
 
 /** The JSON document as one string. */

@@ -13,6 +13,7 @@ import type { HostReader } from '../sample/reader.js';
 import { Sampler } from '../sample/sampler.js';
 import { liveColourLevel, noColorRequested } from './colour.js';
 import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
+import { runAlertCommand } from './onalert.js';
 import type { Options } from './options.js';
 import {
   enterFullscreen,
@@ -41,6 +42,14 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
   const store = new LiveStore(sampler, {
     onVanished: () => {
       if (o.bell) stdout.write('\x07');
+    },
+    alerts: o.alerts,
+    // A rule that fires rings once (with --bell) and runs --on-alert's command, with the event as data.
+    onAlerts: (firings) => {
+      for (const f of firings) {
+        if (o.bell) stdout.write('\x07');
+        if (o.onAlert) runAlertCommand(o.onAlert, f, () => {});
+      }
     },
   });
   const detach = store.attach();

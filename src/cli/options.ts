@@ -1,6 +1,7 @@
 // Command-line parsing: argv → Options, or a usage error (exit code 2). Pure apart from commander's own
 // string building, so the CLI's behaviour on bad flags is unit-tested without spawning anything.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { AlertRule } from '../model/alerts.js';
 
 export interface Options {
   once: boolean;
@@ -14,6 +15,14 @@ export interface Options {
   exporter: ExporterAddress | undefined;
   /** --exporter-owners off: no `command` label on listener series (who holds which port stays private). */
   exporterOwners?: boolean;
+  /** --events: print events as they happen (with --json: NDJSON) instead of the live view. */
+  events?: boolean;
+  /** --alert RULE (repeatable), parsed. */
+  alerts?: readonly AlertRule[];
+  /** --on-alert CMD, split into argv (no shell). */
+  onAlert?: readonly string[];
+  /** --count N: samples of --json to print (NDJSON), then exit. */
+  count?: number;
   // netstat's selection flags
   tcp: boolean;
   udp: boolean;
