@@ -186,6 +186,8 @@ export interface ProcessInfo {
   readonly command: string;
   /** From /proc/PID/cmdline with NULs turned into spaces, raw. */
   readonly cmdline: string;
+  /** argv[0]: /proc/PID/cmdline up to its first NUL, raw. netstat -p names a process by it, not by comm. */
+  readonly argv0?: string;
   readonly uid: number;
   /** Resolved from etc/passwd under the host root; undefined when unknown. */
   readonly user?: string;
@@ -196,6 +198,12 @@ export interface OwnerScanStats {
   readonly processes: number;
   /** Processes whose fd directory could not be read (EACCES) — "run as root to see all". */
   readonly unreadable: number;
+  /**
+   * Of those, the processes whose fd directory could not even be opened (EACCES), which is net-tools' rule
+   * for "Not all processes could be identified": a directory it may list but whose links it may not follow
+   * (pid 1 in some sandboxes, even for root) does not count. Absent when the scan did not tell them apart.
+   */
+  readonly deniedFdDirs?: number;
   /** Processes that vanished between listing and reading. */
   readonly vanished: number;
   /** How many processes had their fd directory read this tick (the rest came from cache). */

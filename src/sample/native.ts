@@ -13,6 +13,8 @@ export interface NativeOwners {
   readonly processes: number;
   /** Processes whose fd directory or links could not be read. */
   readonly unreadable: number;
+  /** Of those, the processes whose fd directory could not be opened (EACCES). */
+  readonly denied?: number;
 }
 
 export interface NativeBinding {
@@ -28,6 +30,14 @@ export interface NativeBinding {
    * gone, EACCES or EPERM when its fds may not be listed or followed.
    */
   fdSockets(fdDir: string): Float64Array;
+  /** getifaddrs(3)'s IPv4 entries: label, address, netmask, and the broadcast or peer address if any. */
+  ipv4Addresses?(): {
+    label: string;
+    address: string;
+    netmask: string;
+    broadcast?: string;
+    destination?: string;
+  }[];
   readonly recordWords: number;
 }
 

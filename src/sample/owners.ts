@@ -39,9 +39,10 @@
  * A cheap per-pid fd count (st_size of proc/PID/fd on Linux >= 6.2) is not used: HostReader does not expose
  * it, and an unchanged count cannot prove an unchanged table anyway (close + open keeps the count).
  *
- * "Unreadable" (stats.unreadable, netstat's "Not all processes could be identified") covers both an fd
- * directory we may not list and one we may list but whose links we may not follow: readdir needs read
- * permission, readlink needs ptrace access, so root in a container sees the second for outside processes.
+ * "Unreadable" (stats.unreadable) covers both an fd directory we may not list and one we may list but whose
+ * links we may not follow: readdir needs read permission, readlink needs ptrace access, so root in a
+ * container sees the second for outside processes. netstat's "Not all processes could be identified" counts
+ * only the first (EACCES opening the directory); stats.deniedFdDirs counts those.
  *
  * comm/cmdline/status are read once per process and cached for the life of the pid; comm can change
  * (prctl(PR_SET_NAME), exec), so it is re-read whenever the pid's fd directory is re-read, and when it
@@ -77,6 +78,8 @@ interface CachedProcess {
   fds: ReadonlyMap<string, number>;
   /** Its fd directory (or identity files) could not be read: counted in stats.unreadable while it lives. */
   forbidden: boolean;
+  /** Its fd directory could not even be opened (EACCES): counted in stats.deniedFdDirs too. */
+  denied: boolean;
   /** Scan number of the last attempt to read its fd directory. */
   readAt: number;
 }
@@ -235,9 +238,11 @@ export class OwnerScanner {
     }
 
     let unreadable = 0;
+    let deniedFdDirs = 0;
     let covered = true;
     for (const entry of this.procs.values()) {
       if (entry.forbidden) unreadable++;
+      if (entry.denied) deniedFdDirs++;
       if (entry.readAt !== scanNo) covered = false;
     }
     if (covered) {
@@ -256,7 +261,13 @@ export class OwnerScanner {
     const owners = this.ownerMap(inodes);
     return {
       owners,
-      stats: { processes: listed.length, unreadable, vanished: tally.vanished, rescanned: tally.rescanned },
+      stats: {
+        processes: listed.length,
+        unreadable,
+        deniedFdDirs,
+        vanished: tally.vanished,
+        rescanned: tally.rescanned,
+      },
     };
   }
 
@@ -353,7 +364,7 @@ export class OwnerScanner {
     for (const inode of held) {
       if (!before.has(inode)) this.hold(inode, pid);
     }
-    this.procs.set(pid, { info, inodes: held, fds, forbidden: false, readAt: this.scanNo });
+    this.procs.set(pid, { info, inodes: held, fds, forbidden: false, denied: false, readAt: this.scanNo });
   }
 
   /** The first read of a process's fd table, counted as a rescan; undefined once its failure is classified. */
@@ -367,7 +378,7 @@ export class OwnerScanner {
     try {
       table = read();
     } catch (err) {
-      this.classify(err, pid, entry, tally);
+      this.classify(err, pid, entry, tally, errorCode(err) === 'EACCES' && this.fdDirDenied(pid));
       return undefined;
     }
     tally.rescanned++;
@@ -447,10 +458,29 @@ export class OwnerScanner {
     return readProcessInfo(this.reader, this.users, pid, cached);
   }
 
+  /**
+   * Whether the fd directory itself refuses to be opened, rather than its links to be followed: a refused
+   * table read does not say which (the C reader does both), and only the first is net-tools' warning.
+   */
+  private fdDirDenied(pid: number): boolean {
+    try {
+      this.reader.readDir(`proc/${pid}/fd`);
+      return false;
+    } catch (err) {
+      return errorCode(err) === 'EACCES';
+    }
+  }
+
   /** A read about process `pid` failed: it exited (vanished), may not be read (forbidden), or something else (throw). */
-  private classify(err: unknown, pid: number, entry: CachedProcess | undefined, tally: Tally): void {
+  private classify(
+    err: unknown,
+    pid: number,
+    entry: CachedProcess | undefined,
+    tally: Tally,
+    denied = false,
+  ): void {
     if (isGone(err)) this.vanish(pid, entry, tally);
-    else if (isForbidden(err)) this.forbid(pid, entry);
+    else if (isForbidden(err)) this.forbid(pid, entry, denied);
     else throw err;
   }
 
@@ -459,13 +489,14 @@ export class OwnerScanner {
     if (entry !== undefined) this.forget(pid, entry);
   }
 
-  private forbid(pid: number, entry: CachedProcess | undefined): void {
+  private forbid(pid: number, entry: CachedProcess | undefined, denied = false): void {
     for (const inode of entry?.inodes ?? EMPTY) this.unhold(inode, pid);
     this.procs.set(pid, {
       info: entry?.info,
       inodes: EMPTY,
       fds: NO_FDS,
       forbidden: true,
+      denied,
       readAt: this.scanNo,
     });
   }
@@ -521,7 +552,9 @@ export function readProcessInfo(
   const uid = (statusText === undefined ? undefined : parseStatusUid(statusText)) ?? reader.statUid(base);
   if (uid === undefined) return undefined;
   const user = users.name(uid);
-  const info: ProcessInfo = { pid, command, cmdline: parseCmdline(cmdlineText), uid };
+  const nul = cmdlineText.indexOf('\0');
+  const argv0 = nul < 0 ? cmdlineText : cmdlineText.slice(0, nul);
+  const info: ProcessInfo = { pid, command, cmdline: parseCmdline(cmdlineText), argv0, uid };
   return user === undefined ? info : { ...info, user };
 }
 
@@ -530,6 +563,8 @@ export interface PairScan {
   readonly pairs: Float64Array;
   readonly processes: number;
   readonly unreadable: number;
+  /** Of the unreadable, those whose fd directory could not be opened (EACCES); absent from older helpers. */
+  readonly denied?: number;
 }
 
 /**
@@ -566,6 +601,12 @@ export function ownersFromPairs(reader: HostReader, users: UserNames, scan: Pair
   return {
     processes,
     pairs: pairs.slice(0, n),
-    stats: { processes: scan.processes, unreadable, vanished, rescanned: scan.processes },
+    stats: {
+      processes: scan.processes,
+      unreadable,
+      ...(scan.denied === undefined ? {} : { deniedFdDirs: scan.denied }),
+      vanished,
+      rescanned: scan.processes,
+    },
   };
 }
