@@ -93,7 +93,8 @@ describe('hostile input (fixtures/edge-hostile)', () => {
       expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     }
     const text = runCli(['--once', '--root', root, '-anp']).stdout;
-    expect(text).toContain('100/\\e]0;pwned\\x07');
+    // netstat names a process by argv[0] ("evil" here), not by its comm (an escape sequence).
+    expect(text).toContain('100/evil ');
     expect(text).toContain('/run/evil\\e[31m.sock');
   });
 

@@ -64,7 +64,16 @@ describe('parseOptions', () => {
   });
 
   it('keeps the address families in the order given, from -A lists, -4 -6 -x and the long options', () => {
-    const r = parseOptions(['-6', '-Ainet,unix', '--ipx', '-x', '--protocol=ip6', '--tcpip', '--appletalk']);
+    const r = parseOptions([
+      '-6',
+      '-Ainet,unix',
+      '--ipx',
+      '-x',
+      '--protocol=ip6',
+      '-A',
+      'tcpip',
+      '--appletalk',
+    ]);
     expect(r.kind === 'ok' && r.options.families).toEqual([
       'inet6',
       'inet',
@@ -124,6 +133,14 @@ describe('parseOptions', () => {
     ]) {
       expect(parseOptions(table).kind, table.join(' ')).toBe('ok');
     }
+  });
+
+  it("keeps net-tools' --tcpip: it selects nothing and says so (its option table is one entry short)", () => {
+    const r = parseOptions(['--tcpip', '-n']);
+    expect(r.kind === 'ok' && r.options.families).toEqual([]);
+    expect(r.kind === 'ok' && r.options.optionMessages).toEqual([
+      "netstat.c: Internal Error `longopts 1 range'.\n",
+    ]);
   });
 
   it('-n sets the three --numeric-* flags', () => {
