@@ -147,6 +147,8 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
         .filter(([, ps]) => ps.some((p) => p.pid === child.pid))
         .map(([inode, ps]) => `${inode}:${ps.map((p) => p.pid).join(',')}`)
         .sort();
+    // Processes that start between the scans are new to it and read once (in C): only those may be read.
+    const before = new Set(readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number));
     const first = childs(withC.scan(inodes).owners);
     expect(first.length).toBeGreaterThanOrEqual(4);
     expect(first).toEqual(childs(without.scan(inodes).owners));
@@ -155,7 +157,7 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
     calls.length = 0;
     const quiet = new Set([...inodes].filter((i) => first.some((e) => e.startsWith(`${i}:`))));
     expect(childs(withC.scan(quiet).owners)).toEqual(first);
-    expect(calls).toEqual([]);
+    expect(calls.filter((pid) => before.has(pid))).toEqual([]);
   });
 
   it('rejects with the reason when the proc directory cannot be read', async () => {
