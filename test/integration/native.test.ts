@@ -148,7 +148,11 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
         .map(([inode, ps]) => `${inode}:${ps.map((p) => p.pid).join(',')}`)
         .sort();
     // Processes that start between the scans are new to it and read once (in C): only those may be read.
-    const before = new Set(readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number));
+    const before = new Set(
+      readdirSync('/proc')
+        .filter((n) => /^\d+$/.test(n))
+        .map(Number),
+    );
     const first = childs(withC.scan(inodes).owners);
     expect(first.length).toBeGreaterThanOrEqual(4);
     expect(first).toEqual(childs(without.scan(inodes).owners));
