@@ -79,8 +79,9 @@ const CMDLINE_MAX = 511;
  * falls back to comm (netstat would print "PID/" with no name).
  */
 export function programName(p: ProcessInfo): string {
-  let argv0 = p.argv0 ?? '';
-  if (argv0 === '' && p.cmdline === '') return p.command;
+  // A ProcessInfo made without argv[0] (it cannot be told from cmdline's spaces) is named by comm.
+  if (p.argv0 === undefined || (p.argv0 === '' && p.cmdline === '')) return p.command;
+  let argv0 = p.argv0;
   if (argv0.length > CMDLINE_MAX / 4) argv0 = cutBytes(argv0, CMDLINE_MAX);
   return argv0.startsWith('/') ? argv0.slice(argv0.lastIndexOf('/') + 1) : argv0;
 }

@@ -374,11 +374,13 @@ export interface StatisticsResult {
 /** process_fd: a file of "Group: names" / "Group: values" line pairs, all groups or those starting with `only`. */
 function pairs(p: Printer, text: string, only: string | undefined, file: string, stderr: string[]): void {
   const lines = text.split('\n');
+  // getline's end of file: past the last line, or at the empty piece after the final newline.
+  const eof = (at: number) => at >= lines.length || (at === lines.length - 1 && lines[at] === '');
   let i = 0;
-  while (i < lines.length) {
+  while (!eof(i)) {
     const head = lines[i++]!;
-    if (head === '' && i < lines.length) continue; // the empty first line of some 2.6 kernels
-    if (head === '' || i >= lines.length) break;
+    if (head === '') continue; // the empty first line of some 2.6 kernels
+    if (eof(i)) break; // a header without its values
     const values = lines[i++]!;
     const hc = head.indexOf(':');
     const vc = values.indexOf(':');
