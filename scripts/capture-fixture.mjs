@@ -9,6 +9,7 @@
 // default). The interfaces' IPv4 addresses, which /proc and /sys do not have, go to ipv4-addresses.json
 // (from the native helper's getifaddrs + ioctls when built: run `npm run build` first).
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const [name, ...rest] = process.argv.slice(2);
@@ -68,12 +69,17 @@ for (const iface of fs.readdirSync('/sys/class/net')) {
     copyText(`sys/class/net/${iface}/${attr}`);
 }
 for (const name of etc) copyText(`etc/${path.basename(name)}`);
+// What src/sample/ifaddrs.ts reads under --root: the native helper's getifaddrs + SIOCGIF* ioctls.
 try {
-  const { ipv4Addresses, HostReader } = await import('../dist/lib.js');
-  const addresses = ipv4Addresses(new HostReader('/'));
-  fs.writeFileSync(path.join(out, 'ipv4-addresses.json'), `${JSON.stringify(addresses, null, 2)}\n`);
+  const binding = createRequire(import.meta.url)('../dist/netwatch.node');
+  fs.writeFileSync(
+    path.join(out, 'ipv4-addresses.json'),
+    `${JSON.stringify(binding.ipv4Addresses(), null, 2)}\n`,
+  );
 } catch (err) {
-  process.stderr.write(`no ipv4-addresses.json (${err.message}): run npm run build first\n`);
+  process.stderr.write(
+    `no ipv4-addresses.json (${err.message}): run npm run build (with a C compiler) first\n`,
+  );
 }
 for (const pid of pids) {
   for (const f of ['comm', 'cmdline', 'status']) copyText(`proc/${pid}/${f}`);

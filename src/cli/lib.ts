@@ -3,7 +3,6 @@
 export { diffSnapshots } from '../model/diff.js';
 export { LiveStore } from '../model/livestore.js';
 export type { Snapshot } from '../model/types.js';
-export { ipv4Addresses } from '../sample/ifaddrs.js';
 export { fdSocketsFor, nativeUnavailableReason, tcpDumpFor } from '../sample/native.js';
 export { HostReader } from '../sample/reader.js';
 export { Collector, Sampler, SELECT_ALL, type Selection } from '../sample/sampler.js';

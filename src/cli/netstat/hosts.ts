@@ -9,6 +9,8 @@ const COMPATIBLE = /^::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;
 
 /** inet_ntop's text for an IPv6 address given in RFC 5952 form (they differ only for IPv4-compatible ones). */
 export function ntop6(address: string): string {
+  // Only "::x:y" can be one; most addresses are not worth the regex.
+  if (address.charCodeAt(0) !== 58 || address.charCodeAt(1) !== 58 || address.length > 11) return address;
   const m = COMPATIBLE.exec(address);
   if (!m) return address;
   const hi = Number.parseInt(m[1]!, 16);
@@ -18,6 +20,7 @@ export function ntop6(address: string): string {
 
 /** fix_v4_address: an IPv4-mapped address is printed as the IPv4 address it carries. */
 export function fixV4(text: string, address: string): string {
+  if (!address.startsWith('::ffff:')) return text;
   const m = MAPPED.exec(address);
   if (!m) return text;
   const dot = text.indexOf('.');

@@ -22,10 +22,11 @@ import {
 import { ipv4CacheTable, ipv4RouteTable, ipv6RouteTable, routeLayout } from './routes.js';
 import {
   finishRows,
+  inetHead,
   inetHeader,
-  inetRow,
+  inetTimer,
   type Owners,
-  type PendingRow,
+  RowBatch,
   type SocketFormat,
   sctpAssocRows,
   sctpEndpointRows,
@@ -72,7 +73,7 @@ export type FinishListing = (owners: OwnerResult) => NetstatResult;
 
 type Part =
   | { readonly fd: 2; readonly text: string }
-  | { readonly rows: PendingRow[] }
+  | { readonly rows: RowBatch }
   | { readonly warning: true };
 
 const esysnot = (name: string) => `netstat: no support for \`${name}' on this system.\n`;
@@ -89,8 +90,10 @@ export function ownersWarning(owners: OwnerResult, euid: number): string {
   return '(Not all processes could be identified, non-owned process info\n will not be shown, you would have to be root to see it all.)\n';
 }
 
-function literal(lines: readonly string[]): PendingRow[] {
-  return lines.map((head) => ({ head, tail: '', inode: 0, owned: false }));
+function literal(lines: readonly string[]): RowBatch {
+  const batch = new RowBatch();
+  for (const line of lines) batch.literal(line);
+  return batch;
 }
 
 function text(lines: readonly string[]): string {
@@ -117,15 +120,15 @@ function prepareSockets(
     if (!f.noprot && (f.arg || f.verbose)) err(esysnot(name));
     return !f.noprot && f.arg ? 1 : 0;
   };
-  const rows = (list: PendingRow[]) => parts.push({ rows: list });
+  const rows = (list: RowBatch) => parts.push({ rows: list });
 
+  const timers = f.timers;
   const inetRows = (protos: readonly string[]) => {
-    const out: PendingRow[] = [];
+    const out = new RowBatch();
     for (const proto of protos) {
       for (const s of snapshot.sockets) {
         if (s.kind !== 'inet' || s.proto !== proto || !shownByState(s, f)) continue;
-        const { head, tail } = inetRow(s, fmt);
-        out.push({ head, tail, inode: s.inode, owned: true });
+        out.row(inetHead(s, fmt), timers ? ` ${inetTimer(s)}` : '', s.inode);
       }
     }
     return out;
@@ -179,11 +182,11 @@ function prepareSockets(
       warnSlot();
       rows(literal(unixHeader(f)));
       if (!host.exists('proc/net/unix')) return missing('AF UNIX');
-      const out: PendingRow[] = [];
+      const out = new RowBatch();
       for (const s of snapshot.sockets) {
         if (s.kind !== 'unix' || !shownByState(s, f)) continue;
         const { head, tail } = unixRow(s);
-        out.push({ head, tail, inode: s.inode, owned: true });
+        out.row(head, tail, s.inode);
       }
       rows(out);
       return 0;
@@ -230,7 +233,7 @@ function sctp(
   parts: Part[],
   missing: (name: string) => number,
 ): number {
-  const table = (file: string, render: (text: string) => PendingRow[]): number => {
+  const table = (file: string, render: (text: string) => RowBatch): number => {
     let rc = 0;
     if (t.v4) {
       const text = host.readText(`proc/net/sctp/${file}`);
@@ -243,17 +246,14 @@ function sctp(
     }
     return rc;
   };
-  const finish = (head: string, uid: number, inode: number): PendingRow => ({
-    head: f.exp > 1 ? `${head}${userInode(uid, inode, fmt)}` : head,
-    tail: f.timers ? ' ' : '',
-    inode,
-    owned: true,
-  });
+  const add = (batch: RowBatch, head: string, uid: number, inode: number) =>
+    batch.row(f.exp > 1 ? `${head}${userInode(uid, inode, fmt)}` : head, f.timers ? ' ' : '', inode);
   let rc = 0;
   if (f.all || f.listening) {
     rc = table('eps', (text) => {
       const parsed = parseSctpEndpoints(text);
-      const out = parsed.rows.map((e) => finish(sctpEndpointRows(e, fmt), e.uid, e.inode));
+      const out = new RowBatch();
+      for (const e of parsed.rows) add(out, sctpEndpointRows(e, fmt), e.uid, e.inode);
       for (let i = 0; i < parsed.skipped; i++)
         parts.push({ fd: 2, text: 'warning, got bogus sctp eps line.\n' });
       return out;
@@ -263,7 +263,8 @@ function sctp(
   if (f.all || !f.listening) {
     rc = table('assocs', (text) => {
       const parsed = parseSctpAssocs(text);
-      const out = parsed.rows.map((a) => finish(sctpAssocRows(a, fmt), a.uid, a.inode));
+      const out = new RowBatch();
+      for (const a of parsed.rows) add(out, sctpAssocRows(a, fmt), a.uid, a.inode);
       for (let i = 0; i < parsed.skipped; i++)
         parts.push({ fd: 2, text: 'warning, got bogus sctp assoc line.\n' });
       return out;
@@ -443,7 +444,7 @@ export function prepareNetstat(
         const warning = ownersWarning(who, host.euid);
         if (warning) chunks.push({ fd: 2, text: warning });
       } else if ('rows' in part) {
-        if (part.rows.length) chunks.push({ fd: 1, text: text(finishRows(part.rows, f, who)) });
+        if (part.rows.length) chunks.push({ fd: 1, text: finishRows(part.rows, f, who) });
       } else chunks.push(part);
     }
     return { chunks, code };

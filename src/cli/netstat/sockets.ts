@@ -170,36 +170,52 @@ export function userInode(uid: number, inode: number, fmt: SocketFormat): string
   return ` ${padBytes(name === undefined ? String(uid) : escapeControl(name), 10)} ${String(inode).padEnd(10)}`;
 }
 
+/** Whether a name from a file holds a control character (a loop: cheaper than escapeControl's regex). */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
 function endpoint(address: string, port: number, proto: 'tcp' | 'udp' | 'raw', fmt: SocketFormat): string {
   const host = hostText(address, fmt.flags.numHost, fmt.names);
   const service = portText(port, proto, fmt.flags.numPort, fmt.names);
-  return escapeControl(endpointText(host, service, fmt.flags.wide));
+  const text = endpointText(host, service, fmt.flags.wide);
+  // Numbers need no escaping; names from etc/hosts or etc/services may.
+  return hasControl(text) ? escapeControl(text) : text;
 }
 
 /** An inet row up to (not including) its PID/Program column, and its timer column (with its space). */
 export function inetRow(s: InetSocket, fmt: SocketFormat): { head: string; tail: string } {
-  const f = fmt.flags;
+  const head = inetHead(s, fmt);
+  return { head, tail: fmt.flags.timers ? ` ${inetTimer(s)}` : '' };
+}
+
+/** The timer column of an inet row (-o), without its space. */
+export function inetTimer(s: InetSocket): string {
+  return s.proto === 'tcp' || s.proto === 'tcp6' ? tcpTimer(s) : datagramTimer(s);
+}
+
+/** An inet row up to (not including) its PID/Program column. */
+export function inetHead(s: InetSocket, fmt: SocketFormat): string {
   let line: string;
-  let timer = '';
   if (s.proto === 'tcp' || s.proto === 'tcp6') {
     const local = endpoint(s.local.address, s.local.port, 'tcp', fmt);
     const remote = endpoint(s.remote.address, s.remote.port, 'tcp', fmt);
     line = `${s.proto.padEnd(4)}  ${String(s.recvQ).padStart(6)} ${String(s.sendQ).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${tcpStateText(s.stateCode).padEnd(11)}`;
-    if (f.timers) timer = tcpTimer(s);
   } else if (s.proto === 'raw' || s.proto === 'raw6') {
     const local = endpoint(s.local.address, s.local.port, 'raw', fmt);
     const remote = endpoint(s.remote.address, s.remote.port, 'raw', fmt);
     line = `${s.proto.padEnd(4)}  ${String(s.recvQ).padStart(6)} ${String(s.sendQ).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${String(s.stateCode).padEnd(11)}`;
-    if (f.timers) timer = datagramTimer(s);
   } else {
     const local = endpoint(s.local.address, s.local.port, 'udp', fmt);
     const remote = endpoint(s.remote.address, s.remote.port, 'udp', fmt);
     const state = s.stateCode === 1 ? 'ESTABLISHED' : s.stateCode === 7 ? '' : 'UNKNOWN';
     line = `${protoText(s.proto).padEnd(5)} ${String(s.recvQ).padStart(6)} ${String(s.sendQ).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${state.padEnd(11)}`;
-    if (f.timers) timer = datagramTimer(s);
   }
-  if (f.exp > 1) line += userInode(s.uid, s.inode, fmt);
-  return { head: line, tail: f.timers ? ` ${timer}` : '' };
+  return fmt.flags.exp > 1 ? line + userInode(s.uid, s.inode, fmt) : line;
 }
 
 /** A unix row up to its PID/Program column (the I-Node column included), and the path after it. */
@@ -279,14 +295,30 @@ export function sctpAssocRows(a: SctpAssoc, fmt: SocketFormat): string {
   return lines.join('\n');
 }
 
-/** A table row whose last columns wait for the owners: its inode and what goes after the program column. */
-export interface PendingRow {
-  readonly head: string;
-  readonly tail: string;
-  /** 0 for literal lines (headers, finished rows). */
-  readonly inode: number;
-  /** The row takes finish_this_one's program and context columns (literal lines do not). */
-  readonly owned: boolean;
+/**
+ * Table rows whose last columns wait for the owners, in parallel arrays rather than an object per row:
+ * at 20,000 sockets the objects were most of the garbage a one-shot run made.
+ */
+export class RowBatch {
+  readonly heads: string[] = [];
+  /** What follows the program column (timers, unix path), with its space. */
+  readonly tails: string[] = [];
+  /** The socket's inode, or -1 for a line that takes no program column (titles, headers). */
+  readonly inodes: number[] = [];
+
+  row(head: string, tail: string, inode: number): void {
+    this.heads.push(head);
+    this.tails.push(tail);
+    this.inodes.push(inode);
+  }
+
+  literal(line: string): void {
+    this.row(line, '', -1);
+  }
+
+  get length(): number {
+    return this.heads.length;
+  }
 }
 
 /** What the program and context columns are made from. */
@@ -297,19 +329,22 @@ export interface Owners {
 }
 
 /**
- * The rows finished: PID/Program (and Security Context) filled in from the owners. A process's columns are
- * made once: a server's thousands of sockets belong to a handful of processes.
+ * The rows finished, as text with a newline after each: PID/Program (and Security Context) filled in from
+ * the owners. A process's columns are made once: a server's thousands of sockets belong to a handful of
+ * processes.
  */
-export function finishRows(rows: readonly PendingRow[], f: NetstatFlags, who: Owners): string[] {
-  const out = new Array<string>(rows.length);
+export function finishRows(rows: RowBatch, f: NetstatFlags, who: Owners): string {
+  const { heads, tails, inodes } = rows;
+  const out = new Array<string>(heads.length + 1);
   const columns = new Map<ProcessInfo | undefined, string>();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (!row.owned || !(f.programs || f.context)) {
-      out[i] = row.head + row.tail;
+  const owned = f.programs || f.context;
+  for (let i = 0; i < heads.length; i++) {
+    const inode = inodes[i]!;
+    if (inode < 0 || !owned) {
+      out[i] = heads[i]! + tails[i]!;
       continue;
     }
-    const holder = row.inode === 0 ? undefined : who.owners.get(row.inode)?.[0];
+    const holder = inode === 0 ? undefined : who.owners.get(inode)?.[0];
     let middle = columns.get(holder);
     if (middle === undefined) {
       middle = '';
@@ -320,7 +355,8 @@ export function finishRows(rows: readonly PendingRow[], f: NetstatFlags, who: Ow
       }
       columns.set(holder, middle);
     }
-    out[i] = row.head + middle + row.tail;
+    out[i] = heads[i]! + middle + tails[i]!;
   }
-  return out;
+  out[heads.length] = '';
+  return heads.length === 0 ? '' : out.join('\n');
 }

@@ -8,6 +8,7 @@ import {
   inetRow,
   programColumn,
   programName,
+  RowBatch,
   shownByState,
   unixHeader,
   unixRow,
@@ -172,17 +173,18 @@ describe('socket rows', () => {
       [10, [p]],
       [11, [p, proc(4000, 'child')]],
     ]);
-    const rows = [
-      { head: 'Active', tail: '', inode: 0, owned: false },
-      { head: 'tcp6 ... LISTEN     ', tail: '', inode: 10, owned: true },
-      { head: 'unix ... 11      ', tail: ' /run/x', inode: 11, owned: true },
-      { head: 'unix ... 12      ', tail: ' ', inode: 12, owned: true },
-    ];
-    expect(finishRows(rows, f, { owners })).toEqual([
+    const rows = new RowBatch();
+    rows.literal('Active');
+    rows.row('tcp6 ... LISTEN     ', '', 10);
+    rows.row('unix ... 11      ', ' /run/x', 11);
+    rows.row('unix ... 12      ', ' ', 12);
+    expect(finishRows(rows, f, { owners }).split('\n')).toEqual([
       'Active',
       'tcp6 ... LISTEN      3937/httpd          ',
       'unix ... 11       3937/httpd           /run/x',
       'unix ... 12       -                    ',
+      '',
     ]);
+    expect(finishRows(new RowBatch(), f, { owners })).toBe('');
   });
 });
