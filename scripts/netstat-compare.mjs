@@ -333,7 +333,9 @@ writeFileSync(
 
 /** Whether a combination can be compared here: without root, only those that look no names up. */
 export function comparable(combo) {
-  return CAN_ISOLATE || combo.args.some((a) => /^-[a-zA-Z]*n/.test(a) || a === '--numeric');
+  if (CAN_ISOLATE) return true;
+  // Without root there is no other user to become either.
+  return !combo.user && combo.args.some((a) => /^-[a-zA-Z]*n/.test(a) || a === '--numeric');
 }
 
 function run(cmd, args, { user, timeoutMs = 20_000 } = {}) {

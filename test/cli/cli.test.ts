@@ -70,6 +70,7 @@ describe('--once on the live-t0 fixture matches the golden files', () => {
     ['ia', ['-ia']],
     ['gn', ['-gn']],
     ['s', ['-s']],
+    ['s-all', ['-s', '--all-counters']],
     ['st6', ['-st6']],
     ['ree', ['-ree']],
     ['r6', ['-r', '-6']],
