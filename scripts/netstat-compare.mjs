@@ -396,7 +396,7 @@ function undoDifferences(text) {
 // Counters (packets, bytes, -s's sentences) move between runs; addresses, masks, flags and MTUs do not.
 const maskNumbers = (l) =>
   /inet|netmask|flags=|txqueuelen|ether |unspec |Iface|Kernel/.test(l) ? l : l.replace(/\d+(\.\d+)?/g, '#');
-const maskQueues = (l) => l.replace(/^(\S+ +)\d+( +)\d+ /, '$1#$2# ');
+const maskQueues = (l) => l.replace(/^(\S+) +\d+ +\d+ /, '$1 # # ');
 
 /** What names a socket in a listing: a unix socket's inode, an inet socket's protocol and endpoints. */
 function socketIdentity(line) {
@@ -437,19 +437,22 @@ export function judge(kind, a, b, c, mask, between = []) {
   const mb = multiset(lb);
   const mc = multiset(lc);
   const problems = [];
+  // A busy connection's Send-Q / Recv-Q move every millisecond: a socket whose queues moved while
+  // netwatch read is compared without them. Every other column is compared exactly.
+  const queuesOf = (list) => multiset(list.map(maskQueues));
+  const mbq = queuesOf(lb);
   for (const [line, n] of ma) {
     const stable = Math.min(n, mc.get(line) ?? 0);
-    if ((mb.get(line) ?? 0) < stable) problems.push(`missing: ${line}`);
+    if ((mb.get(line) ?? 0) < stable && (mbq.get(maskQueues(line)) ?? 0) < stable)
+      problems.push(`missing: ${line}`);
   }
-  // A line the two netstat runs disagree on is in flux: netwatch's may differ from both in its queues
-  // (a busy connection's Send-Q moves every millisecond), not in anything else.
   const others = between.flatMap((text) => norm(lines(text)));
-  const inFlux = new Set([...la, ...lc, ...others].filter((l) => !(ma.has(l) && mc.has(l))).map(maskQueues));
-  // And a socket no netstat run saw at all (a child's stdio pair that lived a few milliseconds) cannot be
+  const seen = new Set([...la, ...lc, ...others].map(maskQueues));
+  // A socket no netstat run saw at all (a child's stdio pair that lived a few milliseconds) cannot be
   // checked against anything: its line is let through. Every socket netstat saw is held to netstat's line.
   const known = new Set([...la, ...lc, ...others].map(socketIdentity).filter(Boolean));
   for (const [line, n] of mb) {
-    if (n <= Math.max(ma.get(line) ?? 0, mc.get(line) ?? 0) || inFlux.has(maskQueues(line))) continue;
+    if (n <= Math.max(ma.get(line) ?? 0, mc.get(line) ?? 0) || seen.has(maskQueues(line))) continue;
     const id = socketIdentity(line);
     if (id && !known.has(id)) continue;
     problems.push(`extra:   ${line}`);

@@ -14,6 +14,7 @@ import {
   compareInNetworkNamespace,
   compareOne,
   hasNetstat,
+  judge,
   pool,
   startLoad,
   TEST_COMBINATIONS,
@@ -38,6 +39,46 @@ const present = (hasNetstat as () => boolean)();
 const describeIf = present ? describe : describe.skip;
 const name = (r: Result) =>
   `${r.combo.fixture ? `(fixtures/${r.combo.fixture}) ` : ''}${r.combo.user ? `(as ${r.combo.user}) ` : ''}netstat ${r.combo.args.join(' ')}: ${r.detail}`;
+
+describe('the comparison itself', () => {
+  const compare = judge as (
+    kind: string,
+    a: string,
+    b: string,
+    c: string,
+    mask: boolean,
+    between?: string[],
+  ) => string;
+  const h =
+    'Active Internet connections (servers and established)\nProto Recv-Q Send-Q Local Address           Foreign Address         State      \n';
+  const row = (q: string, state = 'ESTABLISHED') =>
+    `tcp        0 ${q.padStart(6)} 10.0.0.1:22             10.0.0.2:5000           ${state.padEnd(11)}\n`;
+  it('holds netwatch to every line both netstat runs agree on, queues moving aside', () => {
+    expect(compare('table', h + row('0'), h + row('0'), h + row('0'), false)).toBe('');
+    expect(compare('table', h + row('0'), h + row('36'), h + row('0'), false)).toBe('');
+    expect(compare('table', h + row('0'), h + row('0', 'CLOSE_WAIT'), h + row('0'), false)).toMatch(
+      /missing/,
+    );
+    expect(compare('table', h + row('0'), h, h + row('0'), false)).toMatch(/missing/);
+  });
+  it('lets through a line only netstat runs in between saw, or a socket no run saw at all', () => {
+    const other = 'tcp        0      0 10.0.0.1:23             10.0.0.2:5001           ESTABLISHED\n';
+    expect(compare('table', h, h + other, h, false)).toBe('');
+    expect(compare('table', h + other.replace('ESTABLISHED', 'SYN_SENT   '), h + other, h, false)).toMatch(
+      /extra/,
+    );
+    expect(compare('table', h, h + other, h, false, [h + other])).toBe('');
+  });
+  it('compares -s and -i whole and in order, numbers masked only when asked', () => {
+    expect(
+      compare('counters', 'Ip:\n    5 total\n', 'Ip:\n    6 total\n', 'Ip:\n    7 total\n', false),
+    ).toMatch(/line 2/);
+    expect(compare('counters', 'Ip:\n    5 total\n', 'Ip:\n    6 total\n', 'Ip:\n    7 total\n', true)).toBe(
+      '',
+    );
+    expect(compare('ordered', 'a\nb\n', 'b\na\n', 'a\nb\n', false)).toMatch(/line 1/);
+  });
+});
 
 if (!present) {
   it('skips: net-tools netstat is not installed (Debian/Ubuntu: apt-get install net-tools)', () => {
