@@ -5,7 +5,7 @@
 // This module must not import Ink or React: --once has to start fast.
 import { existsSync } from 'node:fs';
 import type { InetProto, OwnerScanStats, Snapshot } from '../model/types.js';
-import { ipv4Addresses } from '../sample/ifaddrs.js';
+import type { Ipv4Address } from '../sample/ifaddrs.js';
 import type { NameResolver } from '../sample/names.js';
 import type { HostReader } from '../sample/reader.js';
 import { type Collector, INET_PROTOS, type Selection } from '../sample/sampler.js';
@@ -115,7 +115,7 @@ export function netstatHost(
   names: NameResolver,
   userOf: (uid: number) => string | undefined,
 ): NetstatHost {
-  let addresses: ReturnType<typeof ipv4Addresses> | undefined;
+  let addresses: Ipv4Address[] | undefined;
   return {
     readText: (rel) => {
       try {
@@ -127,8 +127,9 @@ export function netstatHost(
     exists: (rel) => existsSync(reader.path(rel)),
     names,
     userOf,
-    ipv4Addresses: () => {
-      addresses ??= ipv4Addresses(reader);
+    ipv4Addresses: async () => {
+      // Only -i needs them, and the module brings node:os: a socket listing does not load it.
+      addresses ??= (await import('../sample/ifaddrs.js')).ipv4Addresses(reader);
       return addresses;
     },
     linkInfo: (iface) => linkInfo(reader, iface),
@@ -169,7 +170,7 @@ export async function runListings(
   for (let iteration = 0; ; iteration++) {
     const pending = needsOwners(f) ? io.scanOwners() : undefined;
     const snapshot: Snapshot = collector.collect(selection);
-    const finish = prepareNetstat(o, f, snapshot, host, iteration);
+    const finish = await prepareNetstat(o, f, snapshot, host, iteration);
     let owners: OwnerResult = { owners: new Map(), stats: NO_OWNER_STATS };
     if (pending) {
       owners =

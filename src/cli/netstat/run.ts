@@ -2,24 +2,13 @@
 // its messages for what the system lacks, and its exit status (netstat.c). Pure: the snapshot, a few
 // raw /proc files and the owners come in, stdout and stderr text comes out, in the order netstat writes it.
 import type { OwnerMap, OwnerScanStats, Snapshot } from '../../model/types.js';
-import { parseIfInet6 } from '../../proc/ifinet6.js';
 import { parseSctpAssocs, parseSctpEndpoints } from '../../proc/sctp.js';
 import type { NameResolver } from '../../sample/names.js';
 import { escapeControl } from '../../view/escape.js';
 import type { Options } from '../options.js';
 import { inetTables, type NetstatFlags, wantsInet, wantsUnix } from './flags.js';
 import { hostText } from './hosts.js';
-import {
-  INTERFACE_TITLE,
-  type Ipv4Address,
-  interfaceList,
-  type LinkInfo,
-  longBlock,
-  SHORT_HEADER,
-  shortLine,
-  shownInterfaces,
-} from './interfaces.js';
-import { ipv4CacheTable, ipv4RouteTable, ipv6RouteTable, routeLayout } from './routes.js';
+import type { Ipv4Address, LinkInfo } from './interfaces.js';
 import {
   finishRows,
   inetHead,
@@ -35,7 +24,6 @@ import {
   unixRow,
   userInode,
 } from './sockets.js';
-import { allCounters, ipv4Statistics, ipv6Statistics } from './statistics.js';
 
 export interface Chunk {
   readonly fd: 1 | 2;
@@ -56,7 +44,7 @@ export interface NetstatHost {
   readonly names: NameResolver;
   userOf(uid: number): string | undefined;
   /** IPv4 addresses by label, for -i (alias labels) and -i -e. */
-  ipv4Addresses(): readonly Ipv4Address[];
+  ipv4Addresses(): Promise<readonly Ipv4Address[]>;
   /** /sys/class/net/IFACE/{type,address,tx_queue_len}, for -i -e. */
   linkInfo(iface: string): LinkInfo;
   readonly euid: number;
@@ -279,12 +267,14 @@ function groupLine(g: Snapshot['multicast'][number], f: NetstatFlags, names: Nam
 }
 
 /** route_info: each family of -A in turn (inet when none), FIB and/or cache. */
-function routes(
+async function routes(
   f: NetstatFlags,
   o: Options,
   snapshot: Snapshot,
   host: NetstatHost,
-): { parts: Part[]; code: number } {
+): Promise<{ parts: Part[]; code: number }> {
+  // Loaded only for -r (as -i's and -s's renderers are): a socket listing does not parse them.
+  const { ipv4CacheTable, ipv4RouteTable, ipv6RouteTable, routeLayout } = await import('./routes.js');
   const parts: Part[] = [];
   const out = (lines: readonly string[]) => parts.push({ rows: literal(lines) });
   const err = (message: string) => parts.push({ fd: 2, text: message });
@@ -360,10 +350,18 @@ function routes(
   return { parts, code };
 }
 
-function interfaces(f: NetstatFlags, snapshot: Snapshot, host: NetstatHost, iteration: number): string[] {
+async function interfaces(
+  f: NetstatFlags,
+  snapshot: Snapshot,
+  host: NetstatHost,
+  iteration: number,
+): Promise<string[]> {
+  const { INTERFACE_TITLE, interfaceList, longBlock, SHORT_HEADER, shortLine, shownInterfaces } =
+    await import('./interfaces.js');
+  const { parseIfInet6 } = await import('../../proc/ifinet6.js');
   const out: string[] = [];
   if (iteration === 0) out.push(INTERFACE_TITLE);
-  const ipv4 = host.ipv4Addresses();
+  const ipv4 = await host.ipv4Addresses();
   const shown = shownInterfaces(interfaceList(snapshot.interfaces, ipv4), f.all);
   if (f.exp < 2) {
     out.push(SHORT_HEADER);
@@ -379,7 +377,13 @@ function interfaces(f: NetstatFlags, snapshot: Snapshot, host: NetstatHost, iter
   return out;
 }
 
-function statistics(f: NetstatFlags, o: Options, snapshot: Snapshot, host: NetstatHost): NetstatResult {
+async function statistics(
+  f: NetstatFlags,
+  o: Options,
+  snapshot: Snapshot,
+  host: NetstatHost,
+): Promise<NetstatResult> {
+  const { allCounters, ipv4Statistics, ipv6Statistics } = await import('./statistics.js');
   if (o.allCounters) return { chunks: [{ fd: 1, text: text(allCounters(snapshot.counters, o)) }], code: 0 };
   const files = {
     snmp: host.readText('proc/net/snmp'),
@@ -407,13 +411,13 @@ function statistics(f: NetstatFlags, o: Options, snapshot: Snapshot, host: Netst
  * function adds the PID/Program column (and net-tools' warning) once the owner scan is done.
  * `iteration` counts the listings of -c (netstat prints "Kernel Interface table" only before the first).
  */
-export function prepareNetstat(
+export async function prepareNetstat(
   o: Options,
   f: NetstatFlags,
   snapshot: Snapshot,
   host: NetstatHost,
   iteration = 0,
-): FinishListing {
+): Promise<FinishListing> {
   let prepared: { parts: Part[]; code: number };
   switch (f.mode) {
     case 'masquerade': {
@@ -423,15 +427,15 @@ export function prepareNetstat(
       return () => ({ chunks: [{ fd: 2, text: message }], code: 1 });
     }
     case 'statistics': {
-      const result = statistics(f, o, snapshot, host);
+      const result = await statistics(f, o, snapshot, host);
       return () => result;
     }
     case 'interfaces': {
-      const lines = interfaces(f, snapshot, host, iteration);
+      const lines = await interfaces(f, snapshot, host, iteration);
       return () => ({ chunks: [{ fd: 1, text: text(lines) }], code: 0 });
     }
     case 'route':
-      prepared = routes(f, o, snapshot, host);
+      prepared = await routes(f, o, snapshot, host);
       break;
     default:
       prepared = prepareSockets(f, snapshot, host);

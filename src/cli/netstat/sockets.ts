@@ -6,7 +6,7 @@ import type { SctpAssoc, SctpEndpoint } from '../../proc/sctp.js';
 import type { NameResolver } from '../../sample/names.js';
 import { escapeControl } from '../../view/escape.js';
 import type { NetstatFlags } from './flags.js';
-import { endpointText, hostText, portText } from './hosts.js';
+import { endpointText, fixV4, hostText, ntop6, portText } from './hosts.js';
 
 export const PROGNAME_WIDTH = 20;
 export const SELINUX_WIDTH = 50;
@@ -29,6 +29,15 @@ const TCP_STATES = [
 /** tcp_state[] as netstat indexes it; SCTP prints UNKNOWN(n) past its end. */
 export function tcpStateText(code: number): string {
   return TCP_STATES[code] ?? '';
+}
+
+/** The State column of a TCP row, padded: made once per state rather than once per row. */
+const TCP_STATE_COLUMNS = TCP_STATES.map((state) => state.padEnd(11));
+
+/** Recv-Q / Send-Q right-aligned in 6 columns; the small values every row has are made once. */
+const QUEUES = Array.from({ length: 256 }, (_, n) => String(n).padStart(6));
+function queue(n: number): string {
+  return n >= 0 && n < 256 ? QUEUES[n]! : String(n).padStart(6);
 }
 
 /** The name netstat's names file uses for a protocol ("udpl" for UDP-Lite: five columns). */
@@ -180,6 +189,14 @@ function hasControl(text: string): boolean {
 }
 
 function endpoint(address: string, port: number, proto: 'tcp' | 'udp' | 'raw', fmt: SocketFormat): string {
+  const f = fmt.flags;
+  if (f.numHost && f.numPort) {
+    // -n, most rows of most listings: no names and nothing to escape, and only an IPv6 address that
+    // starts with "::" (v4-mapped, IPv4-compatible) is written otherwise than the model has it.
+    const host = address.charCodeAt(0) === 58 ? fixV4(ntop6(address), address) : address;
+    const text = `${host}:${port === 0 ? '*' : port}`;
+    return f.wide || text.length <= 23 ? text : endpointText(host, port === 0 ? '*' : String(port), false);
+  }
   const host = hostText(address, fmt.flags.numHost, fmt.names);
   const service = portText(port, proto, fmt.flags.numPort, fmt.names);
   const text = endpointText(host, service, fmt.flags.wide);
@@ -204,16 +221,17 @@ export function inetHead(s: InetSocket, fmt: SocketFormat): string {
   if (s.proto === 'tcp' || s.proto === 'tcp6') {
     const local = endpoint(s.local.address, s.local.port, 'tcp', fmt);
     const remote = endpoint(s.remote.address, s.remote.port, 'tcp', fmt);
-    line = `${s.proto.padEnd(4)}  ${String(s.recvQ).padStart(6)} ${String(s.sendQ).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${tcpStateText(s.stateCode).padEnd(11)}`;
+    const state = TCP_STATE_COLUMNS[s.stateCode] ?? '           ';
+    line = `${s.proto === 'tcp' ? 'tcp ' : 'tcp6'}  ${queue(s.recvQ)} ${queue(s.sendQ)} ${local.padEnd(23)} ${remote.padEnd(23)} ${state}`;
   } else if (s.proto === 'raw' || s.proto === 'raw6') {
     const local = endpoint(s.local.address, s.local.port, 'raw', fmt);
     const remote = endpoint(s.remote.address, s.remote.port, 'raw', fmt);
-    line = `${s.proto.padEnd(4)}  ${String(s.recvQ).padStart(6)} ${String(s.sendQ).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${String(s.stateCode).padEnd(11)}`;
+    line = `${s.proto.padEnd(4)}  ${queue(s.recvQ)} ${queue(s.sendQ)} ${local.padEnd(23)} ${remote.padEnd(23)} ${String(s.stateCode).padEnd(11)}`;
   } else {
     const local = endpoint(s.local.address, s.local.port, 'udp', fmt);
     const remote = endpoint(s.remote.address, s.remote.port, 'udp', fmt);
     const state = s.stateCode === 1 ? 'ESTABLISHED' : s.stateCode === 7 ? '' : 'UNKNOWN';
-    line = `${protoText(s.proto).padEnd(5)} ${String(s.recvQ).padStart(6)} ${String(s.sendQ).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${state.padEnd(11)}`;
+    line = `${protoText(s.proto).padEnd(5)} ${queue(s.recvQ)} ${queue(s.sendQ)} ${local.padEnd(23)} ${remote.padEnd(23)} ${state.padEnd(11)}`;
   }
   return fmt.flags.exp > 1 ? line + userInode(s.uid, s.inode, fmt) : line;
 }

@@ -51,7 +51,7 @@ export function host(
     exists: (rel) => rel in files || Object.keys(files).some((f) => f.startsWith(`${rel}/`)),
     names: new NameResolver(reader),
     userOf: (uid) => extra.users?.[uid],
-    ipv4Addresses: () => extra.ipv4 ?? [],
+    ipv4Addresses: async () => extra.ipv4 ?? [],
     linkInfo: (iface) => extra.link?.[iface] ?? {},
     euid: extra.euid ?? 0,
   };
