@@ -2,11 +2,14 @@
 // Copy the /proc and /sys files netwatch reads from the live machine into fixtures/NAME/,
 // so parsers and diffs can be tested on what a real kernel prints.
 //
-//   node scripts/capture-fixture.mjs NAME [--pids PID,PID...]
+//   node scripts/capture-fixture.mjs NAME [--pids PID,PID...] [--etc hosts,networks,...]
 //
 // Process fd tables are captured as plain symlinks (fd/N -> socket:[INODE]) for the given pids only,
-// so the fixture stays small and contains nothing private.
+// so the fixture stays small and contains nothing private. --etc copies those name files too (none by
+// default). The interfaces' IPv4 addresses, which /proc and /sys do not have, go to ipv4-addresses.json
+// (from the native helper's getifaddrs + ioctls when built: run `npm run build` first).
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const [name, ...rest] = process.argv.slice(2);
@@ -16,6 +19,8 @@ if (!name) {
 }
 const pidsArg = rest.indexOf('--pids');
 const pids = pidsArg >= 0 ? rest[pidsArg + 1].split(',').filter(Boolean) : [];
+const etcArg = rest.indexOf('--etc');
+const etc = etcArg >= 0 ? rest[etcArg + 1].split(',').filter(Boolean) : [];
 const out = path.resolve('fixtures', name);
 
 const NET_FILES = [
@@ -39,6 +44,11 @@ const NET_FILES = [
   'igmp',
   'igmp6',
   'nf_conntrack',
+  'if_inet6',
+  'rt_cache',
+  'sctp/eps',
+  'sctp/assocs',
+  'sctp/snmp',
 ];
 
 function copyText(rel) {
@@ -55,8 +65,21 @@ function copyText(rel) {
 for (const f of NET_FILES) copyText(`proc/net/${f}`);
 copyText('proc/sys/kernel/hostname');
 for (const iface of fs.readdirSync('/sys/class/net')) {
-  for (const attr of ['mtu', 'flags', 'ifindex', 'operstate', 'speed'])
+  for (const attr of ['mtu', 'flags', 'ifindex', 'operstate', 'speed', 'type', 'address', 'tx_queue_len'])
     copyText(`sys/class/net/${iface}/${attr}`);
+}
+for (const name of etc) copyText(`etc/${path.basename(name)}`);
+// What src/sample/ifaddrs.ts reads under --root: the native helper's getifaddrs + SIOCGIF* ioctls.
+try {
+  const binding = createRequire(import.meta.url)('../dist/netwatch.node');
+  fs.writeFileSync(
+    path.join(out, 'ipv4-addresses.json'),
+    `${JSON.stringify(binding.ipv4Addresses(), null, 2)}\n`,
+  );
+} catch (err) {
+  process.stderr.write(
+    `no ipv4-addresses.json (${err.message}): run npm run build (with a C compiler) first\n`,
+  );
 }
 for (const pid of pids) {
   for (const f of ['comm', 'cmdline', 'status']) copyText(`proc/${pid}/${f}`);

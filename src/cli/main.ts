@@ -12,7 +12,7 @@ import { escapeControl, escapeText } from '../view/escape.js';
 import { prepareLiveEnv } from './colour.js';
 import { tuneHeapForOneShot } from './heap.js';
 import { writeSnapshotJson } from './jsonout.js';
-import { prepareOnce, selectionFor } from './once.js';
+import { jsonSelection, nameFailures, runListings } from './once.js';
 import { type Options, parseOptions } from './options.js';
 import { VERSION } from './version.js';
 
@@ -80,49 +80,36 @@ async function runOnce(o: Options, reader: HostReader): Promise<void> {
   // The text tables show no TCP tail, and -o's retransmit and probe counts need tcp_info: skip it otherwise.
   const tcpDump = tcpDumpFor(reader.root, o.netlink, o.json || o.timers);
   const collector = new Collector(reader, undefined, false, tcpDump, fdSocketsFor(reader.root, o.netlink));
-  const selection = selectionFor(o);
   const names = new NameResolver(reader);
-  const userOf = (uid: number) => collector.users.name(uid);
-  // The owner scan and reading the tables each take about half the time and need each other only for the
-  // PID/Program column: run them side by side, and format every other column while the scan finishes.
-  const pending = selection.owners ? ownersElsewhere(o, reader, collector) : undefined;
+  if (!o.json) {
+    process.exitCode = await runListings(o, reader, collector, names, {
+      write: ({ fd, text }) => (fd === 1 ? out(text) : process.stderr.write(escapeText(text))),
+      scanOwners: async () => {
+        const message = await ownersElsewhere(o, reader, collector);
+        return message && { owners: decodeOwners(message), stats: message.stats };
+      },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    return;
+  }
+  const selection = jsonSelection(o);
+  // The owner scan and reading the tables each take about half the time: run them side by side.
+  const pending = ownersElsewhere(o, reader, collector);
   let snapshot = collector.collect({ ...selection, owners: false });
-  let finish = o.json ? undefined : prepareOnce(snapshot, o, names, userOf);
-  if (pending) {
-    const message = await pending;
-    if (message) {
-      // Every socket any process holds, a superset of this snapshot's: lookups by inode need no more.
-      snapshot = { ...snapshot, owners: decodeOwners(message), ownerStats: message.stats };
-    } else {
-      // No worker: scan here, and format again from that snapshot (its sockets were read again too).
-      snapshot = collector.collect(selection);
-      if (finish) finish = prepareOnce(snapshot, o, names, userOf);
-    }
+  const message = await pending;
+  if (message) {
+    // Every socket any process holds, a superset of this snapshot's: lookups by inode need no more.
+    snapshot = { ...snapshot, owners: decodeOwners(message), ownerStats: message.stats };
+  } else {
+    snapshot = collector.collect(selection);
   }
   for (const w of snapshot.warnings) warn(w);
   for (const [file, n] of snapshot.skippedLines) {
     warn(`${file}: skipped ${n} malformed line${n === 1 ? '' : 's'}`);
   }
-  // Name files are read while formatting, after the snapshot's warnings went out: a bad one is one line.
-  const nameFailures = () => {
-    for (const w of [collector.users.failure, ...names.failures.values()]) {
-      if (w && !snapshot.warnings.includes(w)) process.stderr.write(`netwatch: ${w}\n`);
-    }
-  };
-  if (o.json || !finish) {
-    writeSnapshotJson(snapshot, o, out);
-    out('\n');
-    nameFailures();
-    return;
-  }
-  const lines = finish(snapshot.owners);
-  out(lines.length ? `${lines.join('\n')}\n` : '');
-  nameFailures();
-  if (o.programs && snapshot.ownerStats.unreadable > 0) {
-    process.stderr.write(
-      '(Not all processes could be identified, non-owned process info\n will not be shown, you would have to be root to see it all.)\n',
-    );
-  }
+  writeSnapshotJson(snapshot, o, out);
+  out('\n');
+  for (const w of nameFailures(collector, names, snapshot.warnings)) warn(w);
 }
 
 async function runExporter(
@@ -176,7 +163,8 @@ async function main(argv: string[]): Promise<void> {
     await runExporter(reader, o.exporter, o);
     return;
   }
-  if (o.once || !process.stdout.isTTY || !process.stdin.isTTY) {
+  // -c is netstat's continuous listing, on a terminal too.
+  if (o.once || o.continuous || !process.stdout.isTTY || !process.stdin.isTTY) {
     tuneHeapForOneShot(); // no mark-compact for a heap that is printed and dropped (src/cli/heap.ts)
     await runOnce(o, reader);
     // All is written: stdout and stderr are synchronous on Linux for files, pipes and terminals, and nothing

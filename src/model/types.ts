@@ -195,6 +195,8 @@ export interface ProcessInfo {
   readonly cmdline: string;
   /** Present (true) when `cmdline` was cut: the process's command line is longer than what is kept. */
   readonly cmdlineTruncated?: true;
+  /** argv[0]: /proc/PID/cmdline up to its first NUL, raw. netstat -p names a process by it, not by comm. */
+  readonly argv0?: string;
   readonly uid: number;
   /** Resolved from etc/passwd under the host root; undefined when unknown. */
   readonly user?: string;
@@ -210,6 +212,12 @@ export interface OwnerScanStats {
   readonly unreadable: number;
   /** The lowest pid among the unreadable ones and why ('permission denied'), when there is one. */
   readonly firstUnreadable?: { readonly pid: number; readonly reason: string };
+  /**
+   * Of those, the processes whose fd directory could not even be opened (EACCES), which is net-tools' rule
+   * for "Not all processes could be identified": a directory it may list but whose links it may not follow
+   * (pid 1 in some sandboxes, even for root) does not count. Absent when the scan did not tell them apart.
+   */
+  readonly deniedFdDirs?: number;
   /** Processes that vanished between listing and reading. */
   readonly vanished: number;
   /** How many processes had their fd directory read this tick (the rest came from cache). */

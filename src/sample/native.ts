@@ -17,6 +17,8 @@ export interface NativeOwners {
   /** The lowest of those pids and its errno (13 EACCES, 1 EPERM), when there is one. */
   readonly firstUnreadablePid?: number;
   readonly firstUnreadableErrno?: number;
+  /** Of those, the processes whose fd directory could not be opened (EACCES). */
+  readonly denied?: number;
 }
 
 export interface NativeBinding {
@@ -45,6 +47,14 @@ export interface NativeBinding {
    * Throws when the kernel has no unix_diag. Absent from helpers built before it existed.
    */
   unixSockets?(): ArrayBuffer;
+  /** getifaddrs(3)'s IPv4 entries: label, address, netmask, and the broadcast or peer address if any. */
+  ipv4Addresses?(): {
+    label: string;
+    address: string;
+    netmask: string;
+    broadcast?: string;
+    destination?: string;
+  }[];
   readonly recordWords: number;
   readonly unixRecordWords?: number;
 }

@@ -18,7 +18,9 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -26,6 +28,7 @@
 #include <linux/tcp.h>
 #include <arpa/inet.h>
 #include <linux/unix_diag.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <node_api.h>
 #include <stdbool.h>
@@ -33,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -354,6 +358,7 @@ typedef struct {
   uint32_t processes, unreadable;
   double first_unreadable_pid;  // lowest pid counted in unreadable, and why (errno)
   int first_unreadable_errno;
+  uint32_t denied;  // of the unreadable: fd directory refused to open (EACCES), net-tools' warning rule
   int error;  // errno of opening proc_dir itself
 } OwnersJob;
 
@@ -420,6 +425,7 @@ static void owners_execute(napi_env env, void *data) {
     snprintf(path, sizeof path, "%s/fd", name);
     int fd_dir = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd_dir < 0) {
+      if (errno == EACCES) job->denied++;
       if (errno == EACCES || errno == EPERM) count_unreadable(job, pid, errno);
       continue;  // ENOENT: the process exited meanwhile
     }
@@ -490,6 +496,7 @@ static void owners_complete(napi_env env, napi_status status, void *data) {
       set_number(env, result, "firstUnreadablePid", job->first_unreadable_pid);
       set_number(env, result, "firstUnreadableErrno", job->first_unreadable_errno);
     }
+    set_number(env, result, "denied", job->denied);
     napi_resolve_deferred(env, job->deferred, result);
   }
   napi_delete_async_work(env, job->work);
@@ -498,7 +505,7 @@ static void owners_complete(napi_env env, napi_status status, void *data) {
   free(job);
 }
 
-/** socketOwners(procDir: string): Promise<{ pairs: Float64Array, processes: number, unreadable: number }> */
+/** socketOwners(procDir): Promise<{ pairs: Float64Array, processes, unreadable, denied: number }> */
 static napi_value socket_owners(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -888,6 +895,63 @@ static napi_value watch_links(napi_env env, napi_callback_info info) {
 }
 static napi_value watchdog_arm(napi_env env, napi_callback_info info);
 
+// ---- ipv4Addresses ----------------------------------------------------------------------------------
+
+static void set_ipv4(napi_env env, napi_value obj, const char *key, const struct sockaddr *sa) {
+  char text[INET_ADDRSTRLEN];
+  if (!sa || sa->sa_family != AF_INET) return;
+  inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
+  napi_value v;
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, key, v);
+}
+
+/**
+ * ipv4Addresses(): [{ label, address, netmask, broadcast, destination }], one per label of getifaddrs(3)'s
+ * IPv4 entries, in its order, each read with the ioctls netstat uses (SIOCGIFADDR: the label's primary
+ * address, SIOCGIFNETMASK, SIOCGIFBRDADDR, SIOCGIFDSTADDR). /proc and /sys do not have them, and
+ * getifaddrs itself cannot tell "no broadcast address" (ifconfig: 0.0.0.0) from one.
+ */
+static napi_value ipv4_addresses(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct ifaddrs *list;
+  if (getifaddrs(&list) != 0) return throw_fs_errno(env, "getifaddrs", errno);
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    int err = errno;
+    freeifaddrs(list);
+    return throw_fs_errno(env, "socket", err);
+  }
+  napi_value result;
+  napi_create_array(env, &result);
+  uint32_t n = 0;
+  for (struct ifaddrs *a = list; a; a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+    int seen = 0;  // one entry per label: SIOCGIFADDR gives its primary address
+    for (struct ifaddrs *b = list; b != a && !seen; b = b->ifa_next)
+      seen = b->ifa_addr && b->ifa_addr->sa_family == AF_INET && strcmp(b->ifa_name, a->ifa_name) == 0;
+    if (seen) continue;
+    struct ifreq req;
+    memset(&req, 0, sizeof req);
+    snprintf(req.ifr_name, sizeof req.ifr_name, "%s", a->ifa_name);
+    if (ioctl(fd, SIOCGIFADDR, &req) != 0) continue;  // gone meanwhile
+    napi_value obj, label;
+    napi_create_object(env, &obj);
+    napi_create_string_utf8(env, a->ifa_name, NAPI_AUTO_LENGTH, &label);
+    napi_set_named_property(env, obj, "label", label);
+    set_ipv4(env, obj, "address", &req.ifr_addr);
+    static const struct { unsigned long request; const char *key; } more[] = {
+        {SIOCGIFNETMASK, "netmask"}, {SIOCGIFBRDADDR, "broadcast"}, {SIOCGIFDSTADDR, "destination"}};
+    for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
+      if (ioctl(fd, more[k].request, &req) == 0) set_ipv4(env, obj, more[k].key, &req.ifr_addr);
+    }
+    napi_set_element(env, result, n++, obj);
+  }
+  close(fd);
+  freeifaddrs(list);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"tcpSockets", NULL, tcp_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -896,6 +960,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"watchLinks", NULL, watch_links, NULL, NULL, NULL, napi_enumerable, NULL},
       {"watchdogArm", NULL, watchdog_arm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unixSockets", NULL, unix_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ipv4Addresses", NULL, ipv4_addresses, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   set_number(env, exports, "recordWords", WORDS);

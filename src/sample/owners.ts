@@ -39,16 +39,17 @@
  * A cheap per-pid fd count (st_size of proc/PID/fd on Linux >= 6.2) is not used: HostReader does not expose
  * it, and an unchanged count cannot prove an unchanged table anyway (close + open keeps the count).
  *
- * "Unreadable" (stats.unreadable, netstat's "Not all processes could be identified") covers both an fd
- * directory we may not list and one we may list but whose links we may not follow: readdir needs read
- * permission, readlink needs ptrace access, so root in a container sees the second for outside processes.
+ * "Unreadable" (stats.unreadable) covers both an fd directory we may not list and one we may list but whose
+ * links we may not follow: readdir needs read permission, readlink needs ptrace access, so root in a
+ * container sees the second for outside processes. netstat's "Not all processes could be identified" counts
+ * only the first (EACCES opening the directory); stats.deniedFdDirs counts those.
  *
  * comm/cmdline/status are read once per process and cached for the life of the pid; comm can change
  * (prctl(PR_SET_NAME), exec), so it is re-read whenever the pid's fd directory is re-read, and when it
  * changed cmdline and uid are re-read too, which also catches exec and most pid reuse.
  */
 
-import { CMDLINE_MAX, capName, markCut } from '../model/bounds.js';
+import { CMDLINE_MAX, capName, capText, markCut } from '../model/bounds.js';
 import type { OwnerMap, OwnerScanStats, ProcessInfo } from '../model/types.js';
 import type { FdSockets } from './native.js';
 import type { OwnersMessage } from './ownerswire.js';
@@ -81,6 +82,8 @@ interface CachedProcess {
    * refused as unsafe), '' when they could: counted in stats.unreadable while it lives.
    */
   forbidden: string;
+  /** Its fd directory could not even be opened (EACCES): counted in stats.deniedFdDirs too. */
+  denied: boolean;
   /** Scan number of the last attempt to read its fd directory. */
   readAt: number;
 }
@@ -257,6 +260,7 @@ export class OwnerScanner {
     }
 
     let unreadable = 0;
+    let deniedFdDirs = 0;
     let first: { pid: number; reason: string } | undefined;
     let covered = true;
     // forEach rather than for-of over entries: no [pid, entry] pair per process per tick.
@@ -265,6 +269,7 @@ export class OwnerScanner {
         unreadable++;
         if (first === undefined || pid < first.pid) first = { pid, reason: entry.forbidden };
       }
+      if (entry.denied) deniedFdDirs++;
       if (entry.readAt !== scanNo) covered = false;
     });
     if (covered) {
@@ -284,6 +289,7 @@ export class OwnerScanner {
     const stats: OwnerScanStats = {
       processes: listed.length,
       unreadable,
+      deniedFdDirs,
       vanished: tally.vanished,
       rescanned: tally.rescanned,
     };
@@ -383,7 +389,7 @@ export class OwnerScanner {
     for (const inode of held) {
       if (!before.has(inode)) this.hold(inode, pid);
     }
-    this.procs.set(pid, { info, inodes: held, fds, forbidden: '', readAt: this.scanNo });
+    this.procs.set(pid, { info, inodes: held, fds, forbidden: '', denied: false, readAt: this.scanNo });
   }
 
   /** The first read of a process's fd table, counted as a rescan; undefined once its failure is classified. */
@@ -397,7 +403,7 @@ export class OwnerScanner {
     try {
       table = read();
     } catch (err) {
-      this.classify(err, pid, entry, tally);
+      this.classify(err, pid, entry, tally, errorCode(err) === 'EACCES' && this.fdDirDenied(pid));
       return undefined;
     }
     tally.rescanned++;
@@ -476,13 +482,32 @@ export class OwnerScanner {
   }
 
   /**
+   * Whether the fd directory itself refuses to be opened, rather than its links to be followed: a refused
+   * table read does not say which (the C reader does both), and only the first is net-tools' warning.
+   */
+  private fdDirDenied(pid: number): boolean {
+    try {
+      this.reader.readDir(`proc/${pid}/fd`);
+      return false;
+    } catch (err) {
+      return errorCode(err) === 'EACCES';
+    }
+  }
+
+  /**
    * A read about process `pid` failed: it exited (vanished), or it may not be read (forbidden). Any other
    * failure (a file refused as unsafe, a symlink loop in a --root tree, EIO) counts as forbidden too, with
    * its reason: one bad process costs only that process, never the whole owner map.
    */
-  private classify(err: unknown, pid: number, entry: CachedProcess | undefined, tally: Tally): void {
+  private classify(
+    err: unknown,
+    pid: number,
+    entry: CachedProcess | undefined,
+    tally: Tally,
+    denied = false,
+  ): void {
     if (isGone(err)) this.vanish(pid, entry, tally);
-    else this.forbid(pid, entry, err);
+    else this.forbid(pid, entry, err, denied);
   }
 
   private vanish(pid: number, entry: CachedProcess | undefined, tally: Tally): void {
@@ -490,13 +515,14 @@ export class OwnerScanner {
     if (entry !== undefined) this.forget(pid, entry);
   }
 
-  private forbid(pid: number, entry: CachedProcess | undefined, err: unknown): void {
+  private forbid(pid: number, entry: CachedProcess | undefined, err: unknown, denied = false): void {
     for (const inode of entry?.inodes ?? EMPTY) this.unhold(inode, pid);
     this.procs.set(pid, {
       info: entry?.info,
       inodes: EMPTY,
       fds: NO_FDS,
       forbidden: unreadableReason(err),
+      denied,
       readAt: this.scanNo,
     });
   }
@@ -554,9 +580,12 @@ export function readProcessInfo(
   const uid = (statusText === undefined ? undefined : parseStatusUid(statusText)) ?? reader.statUid(base);
   if (uid === undefined) return undefined;
   const user = users.name(uid);
+  const nul = cmdlineText.indexOf('\0');
+  // netstat -p names a process by argv[0]; kept raw (escaped where shown) and capped like the cmdline.
+  const argv0 = capText(nul < 0 ? cmdlineText : cmdlineText.slice(0, nul), CMDLINE_MAX);
   const info: ProcessInfo = cmdline.truncated
-    ? { pid, command, cmdline: cmdline.text, cmdlineTruncated: true, uid }
-    : { pid, command, cmdline: cmdline.text, uid };
+    ? { pid, command, cmdline: cmdline.text, cmdlineTruncated: true, argv0, uid }
+    : { pid, command, cmdline: cmdline.text, argv0, uid };
   return user === undefined ? info : { ...info, user };
 }
 
@@ -568,6 +597,8 @@ export interface PairScan {
   /** The lowest unreadable pid and its errno (src/sample/native.ts NativeOwners). */
   readonly firstUnreadablePid?: number;
   readonly firstUnreadableErrno?: number;
+  /** Of the unreadable, those whose fd directory could not be opened (EACCES); absent from older helpers. */
+  readonly denied?: number;
 }
 
 /** strerror's words for the errnos an fd scan meets (Linux numbers). */
@@ -618,6 +649,7 @@ export function ownersFromPairs(reader: HostReader, users: UserNames, scan: Pair
   const stats: OwnerScanStats = {
     processes: scan.processes,
     unreadable,
+    ...(scan.denied === undefined ? {} : { deniedFdDirs: scan.denied }),
     vanished,
     rescanned: scan.processes,
   };

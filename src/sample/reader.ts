@@ -176,13 +176,41 @@ export class HostReader {
     }
     try {
       const magic = `/proc/self/fd/${handle}`;
-      if (!this.beneath(fs.readlinkSync(magic))) throw new UnsafeFileError('resolves outside the root');
       const st = fs.fstatSync(handle);
+      let real: string;
+      try {
+        real = fs.readlinkSync(magic);
+      } catch (err) {
+        // No /proc/self of our own (/proc not mounted, or another tree mounted over it).
+        if (isGone(err)) return this.openWithoutMagic(abs, st);
+        throw err;
+      }
+      if (!this.beneath(real)) throw new UnsafeFileError('resolves outside the root');
       if (!st.isFile()) throw new UnsafeFileError(`${fileKind(st)}, not a regular file`);
       return fs.openSync(magic, OPEN_FLAGS);
     } finally {
       fs.closeSync(handle);
     }
+  }
+
+  /**
+   * The same checks where /proc/self/fd is missing: the real path must lie beneath the root and the O_PATH
+   * handle's file (`st`) must be a regular file; the path is then opened non-blocking and must still be that
+   * very file (device and inode), or it is refused as changed.
+   */
+  private openWithoutMagic(abs: string, st: fs.Stats): number {
+    if (!this.beneath(fs.realpathSync.native(abs))) throw new UnsafeFileError('resolves outside the root');
+    if (!st.isFile()) throw new UnsafeFileError(`${fileKind(st)}, not a regular file`);
+    const fd = fs.openSync(abs, OPEN_FLAGS);
+    try {
+      const now = fs.fstatSync(fd);
+      if (now.dev === st.dev && now.ino === st.ino) return fd;
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    fs.closeSync(fd);
+    throw new UnsafeFileError('changed while it was opened');
   }
 
   /** True when a resolved absolute path is the root or below it. */

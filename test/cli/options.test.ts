@@ -52,6 +52,130 @@ describe('parseOptions', () => {
     expect(r.kind === 'exit' && r.stdout).toMatch(/--once/);
   });
 
+  it('counts -e, as netstat does (-ee is more than -e)', () => {
+    const one = parseOptions(['-te']);
+    const two = parseOptions(['-tee']);
+    const spread = parseOptions(['-e', '-t', '--extend']);
+    expect(one.kind === 'ok' && one.options.extendCount).toBe(1);
+    expect(two.kind === 'ok' && two.options.extendCount).toBe(2);
+    expect(spread.kind === 'ok' && spread.options.extendCount).toBe(2);
+    const none = parseOptions(['-t']);
+    expect(none.kind === 'ok' && [none.options.extendCount, none.options.extend]).toEqual([0, false]);
+  });
+
+  it('keeps the address families in the order given, from -A lists, -4 -6 -x and the long options', () => {
+    const r = parseOptions([
+      '-6',
+      '-Ainet,unix',
+      '--ipx',
+      '-x',
+      '--protocol=ip6',
+      '-A',
+      'tcpip',
+      '--appletalk',
+    ]);
+    expect(r.kind === 'ok' && r.options.families).toEqual([
+      'inet6',
+      'inet',
+      'unix',
+      'ipx',
+      'unix',
+      'inet6',
+      'inet',
+      'ddp',
+    ]);
+    expect(r.kind === 'ok' && [r.options.inet4, r.options.inet6, r.options.unix]).toEqual([true, true, true]);
+    const none = parseOptions(['-t']);
+    expect(none.kind === 'ok' && [none.options.families, none.options.inet4, none.options.unix]).toEqual([
+      [],
+      false,
+      false,
+    ]);
+  });
+
+  it('takes every long option netstat has', () => {
+    const r = parseOptions([
+      ...['--tcp', '--udp', '--udplite', '--raw', '--unix', '--sctp', '--listening', '--all', '--programs'],
+      ...['--extend', '--timers', '--wide', '--continuous', '--verbose', '--symbolic', '--context'],
+      ...['--numeric-hosts', '--numeric-ports', '--numeric-users', '--ax25', '--netrom', '--inet', '--inet6'],
+    ]);
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.options).toMatchObject({
+      tcp: true,
+      udp: true,
+      udplite: true,
+      raw: true,
+      unix: true,
+      sctp: true,
+      listening: true,
+      all: true,
+      programs: true,
+      extendCount: 1,
+      timers: true,
+      wide: true,
+      continuous: true,
+      verbose: true,
+      symbolic: true,
+      context: true,
+      numeric: false,
+      numericHosts: true,
+      numericPorts: true,
+      numericUsers: true,
+      families: ['unix', 'ax25', 'netrom', 'inet', 'inet6'],
+    });
+    for (const table of [
+      ['--route', '--fib', '--cache'],
+      ['--interfaces'],
+      ['--statistics'],
+      ['--groups'],
+      ['--masquerade'],
+    ]) {
+      expect(parseOptions(table).kind, table.join(' ')).toBe('ok');
+    }
+  });
+
+  it("keeps net-tools' --tcpip: it selects nothing and says so (its option table is one entry short)", () => {
+    const r = parseOptions(['--tcpip', '-n']);
+    expect(r.kind === 'ok' && r.options.families).toEqual([]);
+    expect(r.kind === 'ok' && r.options.optionMessages).toEqual([
+      "netstat.c: Internal Error `longopts 1 range'.\n",
+    ]);
+  });
+
+  it('-n sets the three --numeric-* flags', () => {
+    const r = parseOptions(['-n']);
+    expect(
+      r.kind === 'ok' && [r.options.numericHosts, r.options.numericPorts, r.options.numericUsers],
+    ).toEqual([true, true, true]);
+  });
+
+  it("accepts netstat's trailing delay and ignores it, as net-tools 2.10 does", () => {
+    const r = parseOptions(['-s', '1']);
+    expect(r.kind === 'ok' && r.options.statistics).toBe(true);
+    expect(r.kind === 'ok' && r.options.continuous).toBe(false);
+    expect(parseOptions(['-i', '2', '5']).kind).toBe('ok');
+  });
+
+  it.each([
+    [['-A', 'foo'], /Unknown address family `foo'/],
+    [['-Ainet,bogus'], /Unknown address family `bogus'/],
+    [['-A'], /argument missing/],
+    [['-i', '-r'], /exclude each other/],
+    [['-s', '-M'], /exclude each other/],
+    [['-I', 'eth0'], /unknown option '-I'/],
+    [['-IIFACE'], /unknown option '-I/],
+    [['-s', 'soon'], /too many arguments: 'soon'/],
+    [['--all-counters'], /goes with -s/],
+  ])('rejects %j, as netstat would, with our usage on stderr and exit code 2', (argv, message) => {
+    const r = parseOptions(argv);
+    expect(r.kind).toBe('exit');
+    if (r.kind !== 'exit') return;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/Usage: netwatch/);
+  });
+
   it('implies --once for --json', () => {
     const r = parseOptions(['--json']);
     expect(r.kind === 'ok' && r.options.once).toBe(true);

@@ -13,7 +13,7 @@ const LONG_LINE = Number(process.env.FUZZ_LONG_LINE ?? 256 * 1024);
 const GiB = 1024 ** 3;
 
 describe(`fuzz: ${TREES} mutated trees from seed ${FIRST}`, () => {
-  it('every parser and one-shot mode: no throw, no raw control byte, valid JSON, bounded time and memory', () => {
+  it('every parser and one-shot mode: no throw, no raw control byte, valid JSON, bounded time and memory', async () => {
     const failures: string[] = [];
     let slowest = 0;
     let peakRss = 0;
@@ -21,9 +21,9 @@ describe(`fuzz: ${TREES} mutated trees from seed ${FIRST}`, () => {
     for (let seed = FIRST; seed < FIRST + TREES && failures.length < 10; seed++) {
       const m = mutant(seed, { longLine: LONG_LINE });
       const what = `seed ${seed} (${m.base}: ${m.steps.join(', ')})`;
-      let outcome: ReturnType<typeof runTree>;
+      let outcome: Awaited<ReturnType<typeof runTree>>;
       try {
-        outcome = runTree(m.tree);
+        outcome = await runTree(m.tree);
       } catch (err) {
         failures.push(`${what}: threw ${(err as Error).stack?.split('\n').slice(0, 4).join(' | ')}`);
         continue;

@@ -91,7 +91,10 @@ describe('--events --json on the live host', () => {
 const NS = `nwtest-${process.pid}`;
 const canNetns = (() => {
   if (process.getuid?.() !== 0) return false;
-  return spawnSync('ip', ['netns', 'add', `${NS}-probe`]).status === 0 && spawnSync('ip', ['netns', 'del', `${NS}-probe`]).status === 0;
+  return (
+    spawnSync('ip', ['netns', 'add', `${NS}-probe`]).status === 0 &&
+    spawnSync('ip', ['netns', 'del', `${NS}-probe`]).status === 0
+  );
 })();
 const ns = (...args: string[]) => execFileSync('ip', ['netns', 'exec', NS, ...args], { stdio: 'pipe' });
 
@@ -112,7 +115,11 @@ describe.runIf(canNetns)('--events --json in a network namespace of its own', ()
     try {
       await new Promise((r) => setTimeout(r, 1500));
       ns('ip', 'link', 'set', 'nwa', 'down');
-      await waitFor(() => stream.seen.find((e) => e.kind === 'iface-down' && e.object === 'nwa'), 10_000, 'down');
+      await waitFor(
+        () => stream.seen.find((e) => e.kind === 'iface-down' && e.object === 'nwa'),
+        10_000,
+        'down',
+      );
       ns('ip', 'link', 'set', 'nwa', 'up');
       await waitFor(() => stream.seen.find((e) => e.kind === 'iface-up' && e.object === 'nwa'), 10_000, 'up');
       ns('ip', 'route', 'add', '10.202.0.0/16', 'via', '10.201.0.2', 'dev', 'nwa');

@@ -38,13 +38,13 @@ function run(root: string, args: string[]): Run {
   };
 }
 
-/** Ended by itself, status 0, no stack trace, every stderr line ours or netstat's notice. */
+/** Ended by itself, status 0, no stack trace, every stderr line ours or one of netstat's messages. */
 function expectClean(r: Run): void {
   expect(r.signal, `killed after ${Math.round(r.ms)} ms: it blocked`).toBeNull();
   expect(r.stderr).not.toMatch(/\n\s+at |Error:/);
   expect(r.status, r.stderr).toBe(0);
   for (const line of r.stderr.split('\n').filter(Boolean)) {
-    expect(line).toMatch(/^netwatch: |^\(Not all processes|^ will not be shown/);
+    expect(line).toMatch(/^netwatch: |^\(Not all processes|^ will not be shown|^cannot open \/proc\/net\//);
   }
 }
 
@@ -103,7 +103,9 @@ describe('a FIFO where a file belongs: one warning, never a hang', { timeout: 90
     expectClean(r);
     expect(r.stdout).not.toContain(`${PID}/`);
     expect(r.stdout).toMatch(/\b3752\/node\b/);
-    expect(r.stderr).toContain('Not all processes could be identified');
+    // Not net-tools' notice (that is for a refused fd directory): a line saying which process and why.
+    expect(r.stderr).toContain(`netwatch: process ${PID} could not be read: a FIFO, not a regular file`);
+    expect(r.stderr).not.toContain('Not all processes could be identified');
   });
 
   it('--json reads the rest of the tree and says which table it skipped', () => {
@@ -230,5 +232,30 @@ describe('directories, loops, devices and sockets where files belong', { timeout
     const r = run(root, ['--once', '-wan']);
     expectClean(r);
     expect(r.stderr).toContain('netwatch: cannot read /proc/net/raw: a character device, not a regular file');
+  });
+});
+
+// The reader checks where a file really is through /proc/self/fd; netstat-compare.mjs mounts a fixture's
+// proc over /proc, where there is no /proc/self. The checks must hold there too, by device and inode.
+const canUnshare =
+  process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true'], { stdio: 'ignore' }).status === 0;
+describe.skipIf(!canUnshare)('with no /proc/self (a tree mounted over /proc)', { timeout: 90_000 }, () => {
+  it('reads the files, still refuses a FIFO and a link out of the tree', () => {
+    const root = tree((r) => {
+      replaceWith(r, 'proc/net/udp', fifo);
+      replaceWith(r, 'proc/net/raw', (abs) => fs.symlinkSync(join(outside, 'secret'), abs));
+    });
+    const script = `mount --bind ${root}/proc /proc && exec ${process.execPath} ${BIN} --root ${root} --once -tuwn`;
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    expect(r.signal, 'it blocked').toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^tcp +0 +0 127\.0\.0\.1:38151 /m);
+    expect(r.stdout).not.toContain(SECRET);
+    expect(r.stderr).toContain('netwatch: cannot read /proc/net/udp: a FIFO, not a regular file');
+    expect(r.stderr).toContain('netwatch: cannot read /proc/net/raw: resolves outside the root');
   });
 });

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NameResolver, parseHosts, parseProtocols, parseServices } from '../../src/sample/names.js';
+import {
+  NameResolver,
+  parseHosts,
+  parseNetworks,
+  parseProtocols,
+  parseServices,
+} from '../../src/sample/names.js';
 import { HostReader } from '../../src/sample/reader.js';
 
 describe('name files', () => {
@@ -20,6 +26,22 @@ describe('name files', () => {
     expect(m.get('22/tcp')).toBe('ssh');
     expect(m.get('53/udp')).toBe('domain');
     expect(m.has('5x/tcp')).toBe(false);
+  });
+
+  it("lets the last line for a port or protocol win, as netstat's lists do", () => {
+    expect(parseServices('www 80/tcp\nhttp 80/tcp\n').get('80/tcp')).toBe('http');
+    expect(parseProtocols('ip 0 IP\nhopopt 0 HOPOPT\n').get(0)).toBe('hopopt');
+  });
+
+  it('parses networks, padding short numbers as glibc does', () => {
+    const m = parseNetworks(
+      'default 0.0.0.0\nloopback 127\nlink-local 169.254.0.0\nten 10.20 # c\nbad 300.1\nx 1.2.3.4.5\n',
+    );
+    expect(m.get('127.0.0.0')).toBe('loopback');
+    expect(m.get('10.20.0.0')).toBe('ten');
+    expect(m.get('169.254.0.0')).toBe('link-local');
+    expect(m.get('0.0.0.0')).toBe('default');
+    expect(m.size).toBe(4);
   });
 
   it('parses protocols', () => {

@@ -186,7 +186,7 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     proc(100, { fds: { 3: 5000, 4: 5000, 5: 'pipe:[77]', 6: '/dev/null' } });
     const { owners, stats } = new OwnerScanner(reader).scan(inodes(5000));
     expect(pidsOf(owners, 5000)).toEqual([100, 200]);
-    expect(stats).toEqual({ processes: 2, unreadable: 0, vanished: 0, rescanned: 2 });
+    expect(stats).toEqual({ processes: 2, unreadable: 0, deniedFdDirs: 0, vanished: 0, rescanned: 2 });
   });
 
   it('fills command, cmdline, uid and user', () => {
@@ -200,9 +200,22 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     proc(102, { cmdline: '', fds: { 3: 3 } }); // no status file: uid from the owner of proc/102
     const { owners } = new OwnerScanner(reader).scan(inodes(1, 2, 3));
     expect(owners.get(1)).toEqual([
-      { pid: 100, command: 'node', cmdline: '/usr/bin/node server.js --port 8080', uid: 1000, user: 'alice' },
+      {
+        pid: 100,
+        command: 'node',
+        cmdline: '/usr/bin/node server.js --port 8080',
+        argv0: '/usr/bin/node',
+        uid: 1000,
+        user: 'alice',
+      },
     ]);
-    expect(owners.get(2)?.[0]).toEqual({ pid: 101, command: 'proc101', cmdline: '/bin/proc101', uid: 4242 });
+    expect(owners.get(2)?.[0]).toEqual({
+      pid: 101,
+      command: 'proc101',
+      cmdline: '/bin/proc101',
+      argv0: '/bin/proc101',
+      uid: 4242,
+    });
     expect(owners.get(2)?.[0]).not.toHaveProperty('user');
     const uid = fs.statSync(path.join(root, 'proc', '102')).uid;
     expect(owners.get(3)?.[0]).toMatchObject({ pid: 102, cmdline: '', uid });
@@ -413,12 +426,20 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     expect(pidsOf(owners, 1000)).toEqual([100]);
     expect(owners.has(2000)).toBe(false);
     const first = { pid: 200, reason: 'permission denied' };
-    expect(stats).toEqual({ processes: 2, unreadable: 1, vanished: 0, rescanned: 1, firstUnreadable: first });
+    expect(stats).toEqual({
+      processes: 2,
+      unreadable: 1,
+      deniedFdDirs: 1,
+      vanished: 0,
+      rescanned: 1,
+      firstUnreadable: first,
+    });
     // Still unreadable on the next tick; its socket is an orphan, so no retry storm.
     const next = scanner.scan(inodes(1000, 2000));
     expect(next.stats).toEqual({
       processes: 2,
       unreadable: 1,
+      deniedFdDirs: 1,
       vanished: 0,
       rescanned: 0,
       firstUnreadable: first,
@@ -434,6 +455,8 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     expect([...owners.keys()]).toEqual([1000]);
     expect(stats.unreadable).toBe(1);
     expect(stats.firstUnreadable).toEqual({ pid: 200, reason: 'permission denied' });
+    // net-tools warns only when an fd directory refuses to open: this one opened.
+    expect(stats.deniedFdDirs).toBe(0);
     expect(stats.vanished).toBe(0);
   });
 
@@ -525,7 +548,7 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     fs.rmSync(path.join(root, 'proc'), { recursive: true });
     const { owners, stats } = new OwnerScanner(reader).scan(inodes(1));
     expect(owners.size).toBe(0);
-    expect(stats).toEqual({ processes: 0, unreadable: 0, vanished: 0, rescanned: 0 });
+    expect(stats).toEqual({ processes: 0, unreadable: 0, deniedFdDirs: 0, vanished: 0, rescanned: 0 });
   });
 });
 
@@ -557,6 +580,7 @@ describe('OwnerScanner on the live-t0 capture', () => {
         pid: 3753,
         command: 'node',
         cmdline: expect.stringMatching(/^\/usr\/bin\/node \/work\/main\/scripts\/loadgen\.mjs --child /),
+        argv0: '/usr/bin/node',
         uid: 0,
         user: 'root',
       },
@@ -565,7 +589,7 @@ describe('OwnerScanner on the live-t0 capture', () => {
     expect(owners.get(16563)?.map((p) => [p.pid, p.command])).toEqual([[3859, 'python3']]);
     expect(owners.has(118)).toBe(false);
     expect(listeners.filter((inode) => !owners.has(inode))).toEqual([118]);
-    expect(stats).toEqual({ processes: 5, unreadable: 0, vanished: 0, rescanned: 5 });
+    expect(stats).toEqual({ processes: 5, unreadable: 0, deniedFdDirs: 0, vanished: 0, rescanned: 5 });
   });
 });
 
