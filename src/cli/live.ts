@@ -48,7 +48,8 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     onAlerts: (firings) => {
       for (const f of firings) {
         if (o.bell) stdout.write('\x07');
-        if (o.onAlert) runAlertCommand(o.onAlert, f, () => {});
+        // Its troubles and stderr would draw over the screen: --events shows them (README, Decisions).
+        if (o.onAlert) runAlertCommand(o.onAlert, f, () => {}, 'ignore');
       }
     },
   });

@@ -163,6 +163,14 @@ async function main(argv: string[]): Promise<void> {
     await runExporter(reader, o.exporter, o);
     return;
   }
+  if (o.events || (o.json && (o.continuous || o.count !== undefined))) {
+    // Streams for logs and scripts (src/cli/stream.ts): they end on SIGTERM/SIGINT, --count, or a closed
+    // pipe (EPIPE above).
+    const { runEvents, runJsonSamples } = await import('./stream.js');
+    if (o.events) await runEvents(o, reader, out);
+    else await runJsonSamples(o, reader, out, o.count);
+    return;
+  }
   // -c is netstat's continuous listing, on a terminal too.
   if (o.once || o.continuous || !process.stdout.isTTY || !process.stdin.isTTY) {
     tuneHeapForOneShot(); // no mark-compact for a heap that is printed and dropped (src/cli/heap.ts)

@@ -34,6 +34,8 @@ export function runAlertCommand(
   argv: readonly string[],
   f: AlertFiring,
   warn: (message: string) => void,
+  /** 'ignore' under the live view: a command's stderr would draw over the screen. */
+  childStderr: 'inherit' | 'ignore' = 'inherit',
 ): void {
   if (argv.length === 0) return;
   if (running >= MAX_RUNNING) {
@@ -45,7 +47,7 @@ export function runAlertCommand(
   try {
     child = spawn(argv[0]!, argv.slice(1), {
       env: alertEnv(f),
-      stdio: ['pipe', 'ignore', 'inherit'],
+      stdio: ['pipe', 'ignore', childStderr],
       shell: false,
     });
   } catch (err) {

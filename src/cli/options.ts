@@ -1,7 +1,8 @@
 // Command-line parsing: argv → Options, or a usage error (exit code 2). Pure apart from commander's own
 // string building, so the CLI's behaviour on bad flags is unit-tested without spawning anything.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { AlertRule } from '../model/alerts.js';
+import { type AlertRule, parseAlertRule } from '../model/alerts.js';
+import { alertArgv } from './onalert.js';
 
 export interface Options {
   once: boolean;
@@ -186,7 +187,33 @@ export function buildProgram(version: string, families: string[] = []): Command 
         .default(1000, '1')
         .argParser(parseInterval),
     )
-    .option('--bell', 'ring the terminal bell when a listener vanishes')
+    .option('--bell', 'ring the terminal bell when a listener vanishes or an alert fires')
+    .option('--events', 'print each event as it happens (with --json: one JSON object a line), until stopped')
+    .addOption(
+      new Option(
+        '--alert <rule>',
+        'alert when RULE holds (repeatable): listener:PORT|any, rate:GROUP.NAME>N, state:STATE>N, event:KIND',
+      )
+        .argParser((text: string, previous: AlertRule[] = []) => {
+          const r = parseAlertRule(text);
+          if (!r.ok) throw new InvalidArgumentError(`"${text}": ${r.error}`);
+          return [...previous, r.rule];
+        })
+        .default(undefined),
+    )
+    .option(
+      '--on-alert <command>',
+      'run COMMAND (no shell; the event in NETWATCH_* variables and on stdin) when an alert fires',
+    )
+    .addOption(
+      new Option('--count <n>', 'with --events or --json: stop after N events or samples').argParser(
+        (value: string) => {
+          if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1e9)
+            throw new InvalidArgumentError('expected a whole number from 1, e.g. 10');
+          return Number(value);
+        },
+      ),
+    )
     .option('--no-netlink', 'read TCP sockets from /proc/net/tcp* even where netlink sock_diag is available')
     .addOption(
       new Option(
@@ -311,6 +338,14 @@ export function parseOptions(argv: readonly string[], version = '0.0.0'): ParseR
   if (tables.length > 1)
     return usage(`-i, -r, -M and -s exclude each other (got ${tables.map((k) => `--${k}`).join(', ')})`);
   if (o.allCounters && !o.statistics) return usage('--all-counters goes with -s');
+  if (o.events && (o.once || o.exporter !== undefined))
+    return usage('--events streams as things happen: it goes with neither --once nor --exporter');
+  if (o.count !== undefined && !o.events && !o.json) return usage('--count goes with --events or --json');
+  if (o.count !== undefined && o.once) return usage('--count goes with --events or --json, not --once');
+  const onAlert = o.onAlert === undefined ? undefined : alertArgv(String(o.onAlert));
+  if (onAlert !== undefined && onAlert.length === 0) return usage('--on-alert needs a command');
+  if (onAlert !== undefined && !o.alert) return usage('--on-alert goes with at least one --alert RULE');
+  if (o.alert && o.once) return usage('--alert needs time to watch: the live view, --events or --json -c');
   const numeric = Boolean(o.numeric);
   const options: Options = {
     once: Boolean(o.once),
@@ -321,6 +356,10 @@ export function parseOptions(argv: readonly string[], version = '0.0.0'): ParseR
     netlink: o.netlink !== false,
     exporter: o.exporter === undefined ? undefined : o.exporter === true ? DEFAULT_EXPORTER : o.exporter,
     exporterOwners: o.exporterOwners !== 'off',
+    ...(o.events ? { events: true } : {}),
+    ...(o.alert ? { alerts: o.alert as AlertRule[] } : {}),
+    ...(onAlert ? { onAlert } : {}),
+    ...(o.count !== undefined ? { count: Number(o.count) } : {}),
     tcp: Boolean(o.tcp),
     udp: Boolean(o.udp),
     udplite: Boolean(o.udplite),
@@ -359,8 +398,14 @@ export function parseOptions(argv: readonly string[], version = '0.0.0'): ParseR
     // nothing and says so. Kept, so that the output is netstat's; -A tcpip works.
     optionMessages: o.tcpip ? ["netstat.c: Internal Error `longopts 1 range'.\n"] : [],
   };
-  if (options.json && !options.once) {
-    // --json only makes sense for one-shot output; imply it rather than refuse.
+  if (
+    options.json &&
+    !options.once &&
+    !options.events &&
+    !options.continuous &&
+    options.count === undefined
+  ) {
+    // --json alone is one document: imply --once rather than refuse. With --events, -c or --count it streams.
     options.once = true;
   }
   return { kind: 'ok', options };

@@ -13,7 +13,7 @@ import { watchLinksFor } from '../sample/linkwatch.js';
 import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
 import { Sampler, SELECT_ALL } from '../sample/sampler.js';
-import { escapeText } from '../view/escape.js';
+import { escapeControl } from '../view/escape.js';
 import { eventJson, eventLine } from './eventtext.js';
 import { writeSnapshotJson } from './jsonout.js';
 import { runAlertCommand } from './onalert.js';
@@ -32,6 +32,11 @@ function untilStopped(): Promise<void> {
   });
 }
 
+/** What --on-alert's command did wrong (did not start, failed, too many running): one stderr line. */
+function alertTrouble(message: string): void {
+  process.stderr.write(`netwatch: ${escapeControl(message)}\n`);
+}
+
 function samplerFor(o: Options, reader: HostReader): Sampler {
   return new Sampler({
     reader,
@@ -44,7 +49,8 @@ function samplerFor(o: Options, reader: HostReader): Sampler {
 
 /**
  * `--events`: every event as it happens, a line each (flushed: stdout writes are synchronous for pipes
- * and files here), until SIGTERM/SIGINT or a closed pipe (EPIPE ends the process in main.ts).
+ * and files here), until SIGTERM/SIGINT, `--count` events, or a closed pipe (EPIPE ends the process in
+ * main.ts).
  */
 export async function runEvents(
   o: Options,
@@ -52,6 +58,11 @@ export async function runEvents(
   write: (text: string) => void,
 ): Promise<void> {
   const sampler = samplerFor(o, reader);
+  let written = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
   // Alerts first, so an event an alert fired on is printed with the rule's name.
   const fired = new Map<number, string[]>();
   const store = new LiveStore(sampler, {
@@ -60,15 +71,16 @@ export async function runEvents(
       for (const f of firings) {
         fired.set(f.event.id, [...(fired.get(f.event.id) ?? []), f.rule.text]);
         if (o.bell) write('\x07');
-        if (o.onAlert)
-          runAlertCommand(o.onAlert, f, (m) => process.stderr.write(`netwatch: ${escapeText(m)}\n`));
+        if (o.onAlert) runAlertCommand(o.onAlert, f, alertTrouble);
       }
     },
     onEvents: (events) => {
       for (const e of events) {
+        if (o.count !== undefined && written >= o.count) break;
         const rules = fired.get(e.id) ?? [];
         fired.delete(e.id);
         write(`${o.json ? eventJson(e, rules) : eventLine(e, rules)}\n`);
+        if (++written === o.count) done();
       }
     },
   });
@@ -77,7 +89,7 @@ export async function runEvents(
   sampler.tick();
   sampler.start();
   try {
-    await untilStopped();
+    await Promise.race([finished, untilStopped()]);
   } finally {
     sampler.stop();
     unwatch?.();
@@ -136,7 +148,7 @@ export async function runJsonSamples(
       pending = pending.concat(events);
     },
     onAlerts: (firings) => {
-      for (const f of firings) if (o.onAlert) runAlertCommand(o.onAlert, f, () => {});
+      for (const f of firings) if (o.onAlert) runAlertCommand(o.onAlert, f, alertTrouble);
     },
   });
   let previous: Snapshot | undefined;

@@ -189,4 +189,57 @@ describe('parseOptions', () => {
     const bad = parseOptions(['--exporter-owners', 'maybe']);
     expect(bad).toMatchObject({ kind: 'exit', code: 2 });
   });
+
+  it('--events, repeated --alert rules, --on-alert as argv (no shell) and --count', () => {
+    const r = parseOptions([
+      '--events',
+      '--alert',
+      'listener:22',
+      '--alert',
+      'rate:Tcp.RetransSegs>100',
+      '--on-alert',
+      '/usr/local/bin/page  --team net',
+      '--count',
+      '5',
+    ]);
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.options.events).toBe(true);
+    expect(r.options.once).toBe(false);
+    expect(r.options.alerts?.map((a) => a.text)).toEqual(['listener:22', 'rate:Tcp.RetransSegs>100']);
+    expect(r.options.alerts?.[0]).toMatchObject({ kind: 'listener', port: 22 });
+    expect(r.options.onAlert).toEqual(['/usr/local/bin/page', '--team', 'net']);
+    expect(r.options.count).toBe(5);
+  });
+
+  it('--json with -c or --count streams (not --once); --json alone is one document', () => {
+    const c = parseOptions(['--json', '-c']);
+    expect(c.kind === 'ok' && [c.options.once, c.options.continuous]).toEqual([false, true]);
+    const n = parseOptions(['--json', '--count', '2']);
+    expect(n.kind === 'ok' && [n.options.once, n.options.count]).toEqual([false, 2]);
+    const events = parseOptions(['--events', '--json']);
+    expect(events.kind === 'ok' && [events.options.once, events.options.json]).toEqual([false, true]);
+  });
+
+  it.each([
+    [['--alert', 'bogus'], /"bogus": expected listener:PORT/],
+    [['--alert', 'listener:70000'], /"listener:70000": listener: takes a port/],
+    [['--alert', 'state:FOO>3'], /unknown TCP state "FOO"/],
+    [['--alert', 'event:nope'], /no event kind starts with "nope"/],
+    [['--on-alert', 'true'], /--on-alert goes with at least one --alert/],
+    [['--alert', 'listener:22', '--on-alert', '  '], /--on-alert needs a command/],
+    [['--count', '3'], /--count goes with --events or --json/],
+    [['--events', '--count', '0'], /whole number from 1/],
+    [['--events', '--count', 'x'], /whole number from 1/],
+    [['--once', '--json', '--count', '2'], /not --once/],
+    [['--events', '--once'], /neither --once nor --exporter/],
+    [['--events', '--exporter'], /neither --once nor --exporter/],
+    [['--once', '--alert', 'listener:22'], /needs time to watch/],
+  ])('rejects %j with usage and exit code 2', (argv, message) => {
+    const r = parseOptions(argv);
+    expect(r).toMatchObject({ kind: 'exit', code: 2 });
+    if (r.kind !== 'exit') return;
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/Usage: netwatch/);
+  });
 });

@@ -15,8 +15,20 @@ interface Ev {
 }
 
 /** netwatch --events --json under `prefix` (e.g. ip netns exec NS), collecting what it prints. */
-function events(prefix: string[] = []): { child: ChildProcess; seen: Ev[]; stop: () => Promise<void> } {
-  const [cmd, ...args] = [...prefix, process.execPath, BIN, '--events', '--json', '--interval', '0.5'];
+function events(
+  prefix: string[] = [],
+  extra: string[] = [],
+): { child: ChildProcess; seen: Ev[]; stop: () => Promise<void> } {
+  const [cmd, ...args] = [
+    ...prefix,
+    process.execPath,
+    BIN,
+    '--events',
+    '--json',
+    '--interval',
+    '0.5',
+    ...extra,
+  ];
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const seen: Ev[] = [];
   let buf = '';
@@ -59,22 +71,46 @@ const kill = (c: ChildProcess) =>
     c.kill('SIGKILL');
   });
 
+/**
+ * Waits until the stream reports a change made after it started, so the changes a test makes next are not
+ * taken into its first sample (the baseline, which no event describes). `probe(i)` makes a change and
+ * returns the event that shows it; a change made before the first sample shows nothing, so it is made
+ * again, up to 20 times (1.5 s each), rather than waited on for a guessed time.
+ */
+async function ready(
+  stream: ReturnType<typeof events>,
+  probe: (i: number) => Promise<{ match: (e: Ev) => boolean; undo?: () => Promise<void> }>,
+): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const { match, undo } = await probe(i);
+    const deadline = Date.now() + 1_500;
+    while (Date.now() < deadline && !stream.seen.some(match)) await new Promise((r) => setTimeout(r, 50));
+    await undo?.();
+    if (stream.seen.some(match)) return;
+  }
+  throw new Error('the event stream never reported a change');
+}
+
 describe('--events --json on the live host', () => {
   it('a listener killed and started again within one interval: listener-restarted with both pids', async () => {
-    const first = await listener(0);
     const stream = events();
+    let first: { child: ChildProcess; port: number } | undefined;
     try {
-      // The listener is there before the stream's first sample; wait for that sample to pass.
-      await new Promise((r) => setTimeout(r, 1500));
-      const before = first.child.pid!;
-      await kill(first.child);
-      const second = await listener(first.port);
+      // The listener must be news to the stream: started after its first sample.
+      await ready(stream, async () => {
+        if (first) await kill(first.child);
+        const l = await listener(0);
+        first = l;
+        return { match: (e) => e.kind === 'listener-new' && e.object === `tcp 127.0.0.1:${l.port}` };
+      });
+      const { port, child: original } = first!;
+      const before = original.pid!;
+      await kill(original);
+      const second = await listener(port);
       try {
         const restart = await waitFor(
           () =>
-            stream.seen.find(
-              (e) => e.kind === 'listener-restarted' && e.object === `tcp 127.0.0.1:${first.port}`,
-            ),
+            stream.seen.find((e) => e.kind === 'listener-restarted' && e.object === `tcp 127.0.0.1:${port}`),
           10_000,
           'the restart event',
         );
@@ -83,9 +119,10 @@ describe('--events --json on the live host', () => {
         await kill(second.child);
       }
     } finally {
+      if (first) await kill(first.child);
       await stream.stop();
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 const NS = `nwtest-${process.pid}`;
@@ -113,7 +150,15 @@ describe.runIf(canNetns)('--events --json in a network namespace of its own', ()
   it('a link set down and up, and a route added and removed there, are events', async () => {
     const stream = events(['ip', 'netns', 'exec', NS]);
     try {
-      await new Promise((r) => setTimeout(r, 1500));
+      await ready(stream, async (i) => {
+        ns('ip', 'link', 'add', `nwp${i}`, 'type', 'veth', 'peer', 'name', `nwq${i}`);
+        return {
+          match: (e) => e.kind === 'iface-new' && e.object === `nwp${i}`,
+          undo: async () => {
+            ns('ip', 'link', 'del', `nwp${i}`);
+          },
+        };
+      });
       ns('ip', 'link', 'set', 'nwa', 'down');
       await waitFor(
         () => stream.seen.find((e) => e.kind === 'iface-down' && e.object === 'nwa'),
@@ -139,6 +184,48 @@ describe.runIf(canNetns)('--events --json in a network namespace of its own', ()
       expect(stream.seen.filter((e) => e.kind === 'iface-down' && e.object === 'nwa')).toHaveLength(1);
     } finally {
       await stream.stop();
+    }
+  }, 60_000);
+});
+
+describe('--count and the NDJSON sample stream', () => {
+  it('--json --count 3: three JSON objects, one a line, the later ones with counter deltas and rates', () => {
+    const r = spawnSync(process.execPath, [BIN, '--json', '--count', '3', '--interval', '0.2'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(3);
+    const docs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(docs[0]!.intervalMs).toBeUndefined();
+    expect(docs[2]!.intervalMs).toBeGreaterThan(100);
+    expect(Array.isArray(docs[1]!.sockets)).toBe(true);
+    expect(docs[2]!.interfaceRates).toHaveProperty('lo');
+    expect(docs.map((d) => d.seq)).toEqual([...docs.map((d) => d.seq)].sort((a, b) => Number(a) - Number(b)));
+  });
+
+  it('--events --count 1 ends after the first event', async () => {
+    const counted = events([], ['--count', '1']);
+    const exited = new Promise<number | null>((done) => counted.child.once('exit', (code) => done(code)));
+    let probe: { child: ChildProcess; port: number } | undefined;
+    try {
+      // Listeners come and go until the stream has seen one: then it has printed its one event.
+      await ready(counted, async () => {
+        if (probe) await kill(probe.child);
+        const l = await listener(0);
+        probe = l;
+        return { match: () => true };
+      });
+      const code = await Promise.race([
+        exited,
+        new Promise<'running'>((done) => setTimeout(() => done('running'), 15_000)),
+      ]);
+      expect(code).toBe(0);
+      expect(counted.seen).toHaveLength(1);
+    } finally {
+      if (probe) await kill(probe.child);
+      await counted.stop();
     }
   }, 60_000);
 });
