@@ -33,7 +33,8 @@ const COLUMNS: Column<RouteRow>[] = [
     header: 'Metric',
     get: (r) => String(r.metric),
     align: 'right',
-    width: 6,
+    // 10: IPv6's unreachable routes carry 4294967295 (2^32-1), which a narrower column cut to "42949…".
+    width: 10,
     min: 6,
     priority: 4,
     sortKey: 'metric',

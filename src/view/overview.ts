@@ -459,7 +459,7 @@ export function overviewLines(
     [
       { text: ' Sockets  ', style: 'heading' },
       {
-        text: `${stateText || 'no TCP'}  listen ${s.listeners} udp ${s.udp} raw ${s.raw} unix ${s.unix}`,
+        text: `${stateText || 'no TCP connections'}  listeners ${s.listeners} udp ${s.udp} raw ${s.raw} unix ${s.unix}`,
         style: 'plain',
       },
       { text: ct, style: ctHigh ? 'alert' : 'plain' },

@@ -93,8 +93,9 @@ export const SORT_LABELS: Readonly<Record<string, string>> = {
   rate: 'Rate',
 };
 
-/** Sorts whose natural order is largest first (queues, rates, values). */
+/** Sorts whose natural order is largest first (queues, rates, values; events newest first). */
 const DESCENDING: ReadonlySet<string> = new Set([
+  'time',
   'recvQ',
   'sendQ',
   'queue',

@@ -95,7 +95,7 @@ describe('overviewModel', () => {
     expect(text[1]).toMatch(/^!TCP retransmits\s+15 .* 25 \+15 at \d\d:\d\d:\d\d/);
     for (const t of text) expect([...t].length).toBeLessThanOrEqual(80);
     expect(text.find((t) => t.includes('Sockets'))).toMatch(
-      /ESTAB 2 CW 1 {2}listen 2 udp 1 raw 0 unix 0 {2}conntrack 900\/1000 \(90%\)/,
+      /ESTAB 2 CW 1 {2}listeners 2 udp 1 raw 0 unix 0 {2}conntrack 900\/1000 \(90%\)/,
     );
     const conntrack = lines
       .find((l) => l.key === 'sockets')!

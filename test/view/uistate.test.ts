@@ -419,6 +419,8 @@ describe('sort notices', () => {
     expect(sortArrow('local', true)).toBe('▼');
     expect(sortArrow('recvQ', false)).toBe('▼');
     expect(sortArrow('rate', true)).toBe('▲');
+    // The Events pane starts newest first: its arrow says so.
+    expect(sortArrow('time', false)).toBe('▼');
   });
 });
 
