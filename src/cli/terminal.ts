@@ -43,6 +43,16 @@ export interface RestoreOptions {
   onExit?: () => void;
   /** Defaults to the real process. */
   proc?: ProcessLike;
+  /**
+   * V8's CPU profiler (`node --cpu-prof`, `--prof`) samples with SIGPROF: a handler for it would end the
+   * process at its first sample, so SIGPROF is left alone then. Defaults to what node's flags say.
+   */
+  profiling?: boolean;
+}
+
+/** Whether this node runs with V8's sampling profiler, which owns SIGPROF. */
+export function underProfiler(execArgv: readonly string[] = process.execArgv): boolean {
+  return execArgv.some((a) => /^--(cpu-prof|prof)(=|$|-)/.test(a));
 }
 
 export interface RestoreHandle {
@@ -288,7 +298,9 @@ export function installRestore(opts: RestoreOptions): RestoreHandle {
     } catch {}
   };
   const coreDumping = new Set<string>(CORE_DUMPING);
+  const profiling = opts.profiling ?? underProfiler();
   for (const signal of SIGNALS) {
+    if (signal === 'SIGPROF' && profiling) continue;
     handlers.push([
       signal,
       () => {

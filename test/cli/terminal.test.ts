@@ -11,6 +11,7 @@ import {
   RESTORE_SEQUENCE,
   SIGNALS,
   signalExitCode,
+  underProfiler,
 } from '../../src/cli/terminal.js';
 
 const SHOW_CURSOR = '\x1b[?25h';
@@ -315,6 +316,18 @@ describe('every signal whose default action ends the process', () => {
     expect(SIGNALS).toEqual(expect.arrayContaining(['SIGQUIT', 'SIGUSR2', 'SIGALRM', 'SIGABRT']));
     handle.dispose();
     for (const signal of SIGNALS) expect(proc.listenerCount(signal)).toBe(0);
+  });
+
+  it("leaves SIGPROF to V8's profiler under node --cpu-prof (a handler ended the process at its first sample)", () => {
+    const { proc } = fakeProcess();
+    const handle = installRestore({ stdout: sink().stream, proc, profiling: true });
+    expect(proc.listenerCount('SIGPROF')).toBe(0);
+    expect(proc.listenerCount('SIGTERM')).toBe(1);
+    handle.dispose();
+    expect(underProfiler(['--cpu-prof', '--cpu-prof-dir', '/tmp/p'])).toBe(true);
+    expect(underProfiler(['--prof'])).toBe(true);
+    expect(underProfiler(['--cpu-prof-dir=/tmp/p', '--cpu-prof'])).toBe(true);
+    expect(underProfiler(['--expose-gc', '--profile-deserialization'])).toBe(false);
   });
 
   it.each([
