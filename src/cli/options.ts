@@ -341,11 +341,12 @@ export function parseOptions(argv: readonly string[], version = '0.0.0'): ParseR
   if (o.events && (o.once || o.exporter !== undefined))
     return usage('--events streams as things happen: it goes with neither --once nor --exporter');
   if (o.count !== undefined && !o.events && !o.json) return usage('--count goes with --events or --json');
-  if (o.count !== undefined && o.once) return usage('--count goes with --events or --json, not --once');
   const onAlert = o.onAlert === undefined ? undefined : alertArgv(String(o.onAlert));
   if (onAlert !== undefined && onAlert.length === 0) return usage('--on-alert needs a command');
   if (onAlert !== undefined && !o.alert) return usage('--on-alert goes with at least one --alert RULE');
-  if (o.alert && o.once) return usage('--alert needs time to watch: the live view, --events or --json -c');
+  const streaming = Boolean(o.events || (o.json && (o.continuous || o.count !== undefined)));
+  if (o.alert && o.once && !streaming)
+    return usage('--alert needs time to watch: the live view, --events or --json -c');
   const numeric = Boolean(o.numeric);
   const options: Options = {
     once: Boolean(o.once),

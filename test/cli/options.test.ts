@@ -217,6 +217,11 @@ describe('parseOptions', () => {
     expect(c.kind === 'ok' && [c.options.once, c.options.continuous]).toEqual([false, true]);
     const n = parseOptions(['--json', '--count', '2']);
     expect(n.kind === 'ok' && [n.options.once, n.options.count]).toEqual([false, 2]);
+    // The spelling, --once --json -c, streams too; so does --once --json --count N.
+    const once = parseOptions(['--once', '--json', '-c', '--alert', 'listener:22']);
+    expect(once.kind === 'ok' && [once.options.continuous, once.options.alerts?.length]).toEqual([true, 1]);
+    const onceCount = parseOptions(['--once', '--json', '--count', '2']);
+    expect(onceCount.kind === 'ok' && onceCount.options.count).toBe(2);
     const events = parseOptions(['--events', '--json']);
     expect(events.kind === 'ok' && [events.options.once, events.options.json]).toEqual([false, true]);
   });
@@ -231,7 +236,6 @@ describe('parseOptions', () => {
     [['--count', '3'], /--count goes with --events or --json/],
     [['--events', '--count', '0'], /whole number from 1/],
     [['--events', '--count', 'x'], /whole number from 1/],
-    [['--once', '--json', '--count', '2'], /not --once/],
     [['--events', '--once'], /neither --once nor --exporter/],
     [['--events', '--exporter'], /neither --once nor --exporter/],
     [['--once', '--alert', 'listener:22'], /needs time to watch/],
