@@ -28,6 +28,9 @@
 #include <linux/tcp.h>
 #include <arpa/inet.h>
 #include <linux/unix_diag.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <net/if.h>
 #include <netinet/in.h>
 #include <node_api.h>
@@ -953,6 +956,9 @@ static napi_value ipv4_addresses(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
   napi_property_descriptor props[] = {
       {"tcpSockets", NULL, tcp_sockets, NULL, NULL, NULL, napi_enumerable, NULL},
       {"socketOwners", NULL, socket_owners, NULL, NULL, NULL, napi_enumerable, NULL},
