@@ -47,6 +47,7 @@ const TICK_FILES = PROC_NET.map((f) => `/proc/net/${f}`).filter((f) => fs.exists
 const TARGETS = {
   once: 1.0, // netwatch --once -tanp wall / ss -tanp wall
   tick: 1.5, // steady tick / cat floor
+  tickTcpInfo: 1.0, // issue 13: the steady tick with tcp_info, at the last size / cat floor
   cpu: 0.4, // TUI CPU-seconds per second / CPU-seconds of one ss -tanp run
   rssMiB: 150,
   soakGrowth: 0.1,
@@ -145,6 +146,9 @@ function parseArgs(argv) {
       case '--no-netlink':
         o.noNetlink = true;
         break;
+      case '--no-tcp-info':
+        o.noTcpInfo = true;
+        break;
       case '--summarize':
         // Every argument after it is a .cpuprofile to summarise.
         o.summarize = argv.slice(i + 1).map((f) => path.resolve(f));
@@ -221,7 +225,7 @@ const WARMUP_TICKS = 10;
 async function tickWorker(o) {
   const lib = await import(pathToFileURL(LIB).href);
   // As the live view runs: TCP from sock_diag when the native helper is built, unless --no-netlink.
-  const tcpDump = lib.tcpDumpFor('/', !o.noNetlink);
+  const tcpDump = lib.tcpDumpFor('/', !o.noNetlink, !o.noTcpInfo);
   const fdSockets = lib.fdSocketsFor('/', !o.noNetlink);
   const sampler = new lib.Sampler({ intervalMs: 1000, tcpDump, fdSockets });
   const bare = new lib.Collector(new lib.HostReader('/'), undefined, true, tcpDump);
@@ -470,7 +474,7 @@ async function tickWorkerRun(o, nodeFlags, ticksOnly, noNetlink = false, extra =
 
 // The tick figure comes from a process that does nothing else (no second collector adding garbage that the
 // tick would collect); the floors and the split from a second process.
-async function measureTick(o) {
+async function measureTick(o, withoutTcpInfo = false) {
   // Three clean processes; the least of their medians is the cost with the least interference from the
   // rest of this shared machine (one process's median at 1,000 sockets ranged 6.6–10.4 ms between runs).
   const cleans = [];
@@ -478,8 +482,17 @@ async function measureTick(o) {
   const clean = cleans.reduce((best, c) => (median(c.tickMs) < median(best.tickMs) ? c : best));
   const split = await tickWorkerRun(o, [], false);
   const proc = await tickWorkerRun(o, [], true, true);
+  // The same clean run with tcp_info left out of the dump, to price its fields (issue 13).
+  let noInfo;
+  if (withoutTcpInfo) {
+    const runs = [];
+    for (let i = 0; i < 3; i++)
+      runs.push(await tickWorkerRun(o, ['--expose-gc'], true, false, ['--heap', '--no-tcp-info']));
+    noInfo = Math.min(...runs.map((c) => median(c.tickMs)));
+  }
   return {
     ...clean,
+    tickNoInfo: noInfo,
     tickProc: median(proc.tickMs),
     tick: median(clean.tickMs),
     collectInTick: median(clean.collectInTickMs),
@@ -488,8 +501,9 @@ async function measureTick(o) {
   };
 }
 
-function tuiCommand(o, nodeFlags = [], extra = []) {
-  return [process.execPath, ...nodeFlags, NETWATCH, '--interval', String(o.interval), ...extra];
+function tuiCommand(o, nodeFlags = [], extra = [], env = []) {
+  const prefix = env.length ? ['/usr/bin/env', ...env] : []; // env execs node: the pty still times node itself
+  return [...prefix, process.execPath, ...nodeFlags, NETWATCH, '--interval', String(o.interval), ...extra];
 }
 
 async function measureFirstFrame(o) {
@@ -501,10 +515,10 @@ async function measureFirstFrame(o) {
   };
 }
 
-async function measureLive(o, load, nodeFlags = [], seconds = o.tuiSeconds, extra = []) {
+async function measureLive(o, load, nodeFlags = [], seconds = o.tuiSeconds, extra = [], env = []) {
   const filter = `port:${[...load.ports][0]}`;
   const args = ['--cpu-window', String(seconds), '--settle', '3', '--filter', filter];
-  const r = await pty('live', [...args, '--', ...tuiCommand(o, nodeFlags, extra)], o);
+  const r = await pty('live', [...args, '--', ...tuiCommand(o, nodeFlags, extra, env)], o);
   if (r.error) throw new Error(`live TUI: ${r.error}`);
   const keys = r.keys ?? [];
   const typed = keys.map((k) => k.firstByteMs);
@@ -767,7 +781,8 @@ async function measureSize(n, o, prevPorts) {
     log(`N=${n}: ${r.censusBefore.rows} TCP rows (${r.censusBefore.ours} ours); wall times`);
     r.wall = await attempt(r, 'wall', () => measureWall(o));
     log(`N=${n}: sampler ticks`);
-    r.tick = await attempt(r, 'tick', () => measureTick(o));
+    const last = n === o.sizes[o.sizes.length - 1];
+    r.tick = await attempt(r, 'tick', () => measureTick(o, last));
     log(`N=${n}: TUI first frame x${o.firstFrameRuns}`);
     r.first = await attempt(r, 'first', () => measureFirstFrame(o));
     log(`N=${n}: live TUI, ${o.tuiSeconds} s CPU window, then filter keys`);
@@ -776,6 +791,10 @@ async function measureSize(n, o, prevPorts) {
       log(`N=${n}: live TUI again with --no-netlink (/proc only, for comparison)`);
       r.liveProc = await attempt(r, 'liveProc', () =>
         measureLive(o, load, [], o.tuiSeconds, ['--no-netlink']),
+      );
+      log(`N=${n}: live TUI again without tcp_info (NETWATCH_TCP_INFO=0), to price its fields`);
+      r.liveNoInfo = await attempt(r, 'liveNoInfo', () =>
+        measureLive(o, load, [], o.tuiSeconds, [], ['NETWATCH_TCP_INFO=0']),
       );
     }
     r.censusAfter = tcpCensus(load.ports);
@@ -875,6 +894,25 @@ function rowsFor(r) {
       `≤ ${TARGETS.tick}× cat`,
       verdict(tick <= TARGETS.tick),
     );
+    if (t.tickNoInfo !== undefined) {
+      const withInfo = t.tick / w.cat.wallMs;
+      add(
+        "… with tcp_info (as above), issue 13's target",
+        fmtMs(t.tick),
+        `cat floor ${fmtMs(w.cat.wallMs)}`,
+        fmtX(withInfo),
+        `≤ ${TARGETS.tickTcpInfo}× cat`,
+        verdict(withInfo <= TARGETS.tickTcpInfo),
+      );
+      add(
+        '… without tcp_info (`NETWATCH_TCP_INFO=0`)',
+        fmtMs(t.tickNoInfo),
+        `tcp_info costs ${fmtMs(t.tick - t.tickNoInfo)} a tick`,
+        fmtX(t.tickNoInfo / w.cat.wallMs),
+        '(context)',
+        '',
+      );
+    }
     add(
       '… same, /proc only (`--no-netlink`)',
       fmtMs(t.tickProc),
@@ -919,6 +957,17 @@ function rowsFor(r) {
       `${(lp.cpuPerSec * 1000).toFixed(0)} ms/s`,
       `one ss -tanp run ${fmtMs(ss.cpuMs)} CPU`,
       fmtX(lp.cpuPerSec / (ss.cpuMs / 1000)),
+      '(context)',
+      '',
+    );
+  }
+  const ln = r.liveNoInfo;
+  if (ln && l && ss) {
+    add(
+      '… same, without tcp_info (`NETWATCH_TCP_INFO=0`)',
+      `${(ln.cpuPerSec * 1000).toFixed(0)} ms/s`,
+      `tcp_info costs ${((l.cpuPerSec - ln.cpuPerSec) * 1000).toFixed(0)} ms/s CPU, ${fmtMiB(l.rssMiB - ln.rssMiB)} RSS (${fmtMiB(ln.rssMiB)} without)`,
+      fmtX(ln.cpuPerSec / (ss.cpuMs / 1000)),
       '(context)',
       '',
     );

@@ -98,7 +98,12 @@ export function isLiveRoot(root: string): boolean {
  * The sock_diag TCP dump for a Collector reading `root`, when it can be used there. `withInfo` false
  * leaves out tcp_info, for output that shows neither the TCP tail nor netstat's timer column.
  */
-export function tcpDumpFor(root: string, wanted = true, withInfo = true): (() => ArrayBuffer) | undefined {
+export function tcpDumpFor(
+  root: string,
+  wanted = true,
+  // NETWATCH_TCP_INFO=0 leaves tcp_info out of the dump: a measuring knob (npm run bench prices the fields).
+  withInfo = process.env.NETWATCH_TCP_INFO !== '0',
+): (() => ArrayBuffer) | undefined {
   if (!wanted || !isLiveRoot(root)) return undefined;
   const binding = nativeBinding();
   // A helper built from other sources (a stale dist/) would be misread: /proc then.
