@@ -28,6 +28,7 @@ import {
 } from './events.js';
 import { type LinkNotice, operstateName } from './notices.js';
 import { SeriesRing } from './series.js';
+import { pinTcpInfo } from './tcpinfo.js';
 import type { Interface, OwnerMap, ProcessInfo, Route, Snapshot, Socket } from './types.js';
 
 /** What subscribers see: the newest snapshot and its diff against the one before (none on the first). */
@@ -889,8 +890,12 @@ export class LiveStore {
   setPaused(paused: boolean): void {
     if (paused === this.paused) return;
     this.paused = paused;
-    if (paused && this.shown) this.publish({ ...this.shown, paused: true });
-    else if (!paused && this.latest) this.publish(this.latest);
+    if (paused && this.shown) {
+      // The frozen view outlives the dump buffers its tcp_info is read from: it keeps a copy.
+      const { snapshot } = this.shown;
+      const pinned = snapshot.tcpInfo ? { ...snapshot, tcpInfo: pinTcpInfo(snapshot.tcpInfo) } : snapshot;
+      this.publish({ ...this.shown, snapshot: pinned, paused: true });
+    } else if (!paused && this.latest) this.publish(this.latest);
   }
 
   getView = (): LiveView | undefined => this.shown;

@@ -177,6 +177,17 @@ export function tcpRates(table: TcpInfoTable): Float64Array {
   return out;
 }
 
+/**
+ * The same table over its own copy of the words it reads, for a view kept while later dumps are taken (a
+ * paused view): a live collector writes its dumps into buffers it reuses (src/sample/sockdiag.ts DumpRing).
+ */
+export function pinTcpInfo(table: TcpInfoTable): TcpInfoTable {
+  const pinned: TcpInfoTable = { ...table, words: table.words.slice(), prevWords: table.prevWords?.slice() };
+  const rates = RATES_OF.get(table);
+  if (rates) RATES_OF.set(pinned, rates);
+  return pinned;
+}
+
 const INDEX_OF = new WeakMap<TcpInfoTable, Map<InetSocket, number>>();
 
 /** Position of `s` in the table, or -1. The index is built once per table, on first use. */

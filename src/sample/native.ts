@@ -26,7 +26,7 @@ export interface NativeBinding {
    * Every TCP socket of this network namespace: records of `recordWords` 32-bit words. Without tcp_info
    * (`withInfo` false) rows get no TCP tail and retransmits/probes as sock_diag counts them. Throws on failure.
    */
-  tcpSockets(withInfo?: boolean): ArrayBuffer;
+  tcpSockets(withInfo?: boolean, into?: ArrayBuffer): ArrayBuffer | number;
   /** The owner scan on a libuv thread. */
   socketOwners(procDir: string): Promise<NativeOwners>;
   /**
@@ -95,6 +95,12 @@ export function isLiveRoot(root: string): boolean {
 }
 
 /**
+ * A sock_diag TCP dump: its records' words. Given `into`, the records are written there when they fit (a
+ * live collector passes buffers it reuses, see Collector), else into a new buffer.
+ */
+export type TcpDump = (into?: ArrayBuffer) => Uint32Array | ArrayBuffer;
+
+/**
  * The sock_diag TCP dump for a Collector reading `root`, when it can be used there. `withInfo` false
  * leaves out tcp_info, for output that shows neither the TCP tail nor netstat's timer column.
  */
@@ -103,12 +109,15 @@ export function tcpDumpFor(
   wanted = true,
   // NETWATCH_TCP_INFO=0 leaves tcp_info out of the dump: a measuring knob (npm run bench prices the fields).
   withInfo = process.env.NETWATCH_TCP_INFO !== '0',
-): (() => ArrayBuffer) | undefined {
+): TcpDump | undefined {
   if (!wanted || !isLiveRoot(root)) return undefined;
   const binding = nativeBinding();
   // A helper built from other sources (a stale dist/) would be misread: /proc then.
   if (!binding || binding.recordWords !== RECORD_WORDS) return undefined;
-  return () => binding.tcpSockets(withInfo);
+  return (into) => {
+    const got = into ? binding.tcpSockets(withInfo, into) : binding.tcpSockets(withInfo);
+    return typeof got === 'number' ? new Uint32Array(into!, 0, got * RECORD_WORDS) : got;
+  };
 }
 
 /**

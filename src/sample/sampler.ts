@@ -30,10 +30,10 @@ import { parseSnmp6 } from '../proc/snmp6.js';
 import { parseSockstat } from '../proc/sockstat.js';
 import { readSysNet } from '../proc/sysnet.js';
 import { parseUnix, UnixLineCache } from '../proc/unix.js';
-import { type FdSockets, unixDumpFor } from './native.js';
+import { type FdSockets, type TcpDump, unixDumpFor } from './native.js';
 import { OwnerScanner } from './owners.js';
 import { HostReader, isForbidden, READ_LIMITS } from './reader.js';
-import { decodeTcpDump, RecordCache } from './sockdiag.js';
+import { DumpRing, decodeTcpDump, RecordCache } from './sockdiag.js';
 import { UnixDiagCheck } from './unixdiag.js';
 import { UserNames } from './users.js';
 
@@ -137,7 +137,9 @@ export class Collector {
   private readonly lineCaches = new Map<InetProto, InetLineCache>();
   private readonly recordCache = new RecordCache();
   private readonly unixCache = new UnixLineCache();
-  private tcpDump: (() => ArrayBuffer) | undefined;
+  private tcpDump: TcpDump | undefined;
+  /** Buffers the dumps are written into, reused (only when reuseRows: a one-shot collect dumps once). */
+  private readonly dumpRing = new DumpRing();
   private tcpDumpWorked = false;
   /** Monotonic time of the last sock_diag dump, for tcp_info rates. */
   private lastDumpMono: number | undefined;
@@ -162,7 +164,7 @@ export class Collector {
     reader: HostReader,
     clock: Clock = systemClock,
     private readonly reuseRows = true,
-    tcpDump?: () => ArrayBuffer,
+    tcpDump?: TcpDump,
     fdSockets?: FdSockets,
     unixDump?: (() => ArrayBuffer) | null,
   ) {
@@ -204,7 +206,9 @@ export class Collector {
   private dumpTcp(selection: Selection, warnings: string[]) {
     if (!this.tcpDump || !(selection.inet.has('tcp') || selection.inet.has('tcp6'))) return undefined;
     try {
-      const dump = decodeTcpDump(this.tcpDump(), this.reuseRows ? this.recordCache : undefined);
+      const dump = this.reuseRows
+        ? decodeTcpDump(this.dumpRing.took(this.tcpDump(this.dumpRing.next())), this.recordCache)
+        : decodeTcpDump(this.tcpDump());
       this.tcpDumpWorked = true;
       return dump;
     } catch (err) {
@@ -416,7 +420,7 @@ function decimal(text: string | undefined): number | undefined {
 export interface SamplerOptions {
   readonly reader?: HostReader;
   /** TCP sockets from sock_diag; see Collector. */
-  readonly tcpDump?: () => ArrayBuffer;
+  readonly tcpDump?: TcpDump;
   /** fd tables read in C; see Collector. */
   readonly fdSockets?: FdSockets;
   /** The kernel's unix socket list; see Collector (default: the helper's on the live host). */

@@ -9,7 +9,7 @@ import { fdSocketsFor, nativeBinding, nativeUnavailableReason, tcpDumpFor } from
 import { OwnerScanner, ownersFromPairs, parseSocketLink } from '../../src/sample/owners.js';
 import { HostReader } from '../../src/sample/reader.js';
 import { Collector, SELECT_ALL, type Selection } from '../../src/sample/sampler.js';
-import { RECORD_WORDS } from '../../src/sample/sockdiag.js';
+import { DumpRing, decodeTcpDump, RECORD_WORDS } from '../../src/sample/sockdiag.js';
 import { UserNames } from '../../src/sample/users.js';
 import { type SocketChild, startSocketChild } from '../helpers/children.js';
 
@@ -98,6 +98,44 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
     expect(lean).toHaveLength(6);
     expect(lean.filter((s) => s.tcp !== undefined)).toEqual([]);
     expect(ofChild(viaNetlink).filter((s) => s.tcp !== undefined)).toHaveLength(4);
+  });
+
+  it("writes a dump into the caller's buffer when it fits, into a new one when it does not", () => {
+    const dump = tcpDumpFor('/')!;
+    const childPorts = new Set(Object.values(child.ports));
+    const ofChildIn = (d: Uint32Array | ArrayBuffer) => {
+      const { tcp, tcp6 } = decodeTcpDump(d);
+      return [...tcp.rows, ...tcp6.rows]
+        .filter((s) => childPorts.has(s.local.port))
+        .map((s) => `${s.proto} ${s.local.port} ${s.remote.port} ${s.state} ${s.inode}`)
+        .sort();
+    };
+    const fresh = dump();
+    expect(fresh).toBeInstanceOf(ArrayBuffer);
+    const records = (fresh as ArrayBuffer).byteLength / (RECORD_WORDS * 4);
+    const roomy = new ArrayBuffer((records + 4096) * RECORD_WORDS * 4);
+    const into = dump(roomy);
+    expect(into).toBeInstanceOf(Uint32Array);
+    expect((into as Uint32Array).buffer).toBe(roomy);
+    expect((into as Uint32Array).length % RECORD_WORDS).toBe(0);
+    // One record of room: the helper goes on in a buffer of its own, and nothing is lost.
+    const tiny = new ArrayBuffer(RECORD_WORDS * 4);
+    const over = dump(tiny);
+    expect(over).toBeInstanceOf(ArrayBuffer);
+    expect(over).not.toBe(tiny);
+    const expected = ofChildIn(fresh);
+    expect(expected.length).toBeGreaterThanOrEqual(6);
+    expect(ofChildIn(into)).toEqual(expected);
+    expect(ofChildIn(over)).toEqual(expected);
+    // As a live collector uses it: after the first dumps size the ring, every dump lands in a ring buffer.
+    const ring = new DumpRing();
+    const landed: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      const buffer = ring.next();
+      const got = ring.took(dump(buffer));
+      landed.push(got instanceof Uint32Array && got.buffer === buffer);
+    }
+    expect(landed.slice(3)).toEqual([true, true, true]);
   });
 
   it('finds the same holders of the child sockets as the TypeScript scanner', async () => {

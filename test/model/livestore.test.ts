@@ -113,6 +113,32 @@ describe('LiveStore', () => {
     expect(view.firstSeen(socketKey(SSH))).toBe(WALL_BASE + 5000);
   });
 
+  it("a paused view keeps its own copy of tcp_info: the live collector's dump buffers are reused", () => {
+    const words = Uint32Array.from({ length: 95 }, (_, i) => i);
+    const prevWords = new Uint32Array(95).fill(3);
+    const tcpInfo = {
+      layout: { infoLen: 26, info: 27, infoWords: 58, memLen: 85, mem: 86, memWords: 9 },
+      sockets: [SSH],
+      words,
+      at: Int32Array.from([0]),
+      prevWords,
+      prevAt: Int32Array.from([0]),
+      elapsedMs: 1000,
+    };
+    const { store, push } = makeStore([at(0, [SSH], { tcpInfo })]);
+    store.setPaused(true);
+    const frozen = store.getView()!.snapshot.tcpInfo!;
+    words.fill(0);
+    prevWords.fill(0);
+    push(at(1, [SSH]));
+    expect(frozen.words).not.toBe(words);
+    expect(frozen.words[94]).toBe(94);
+    expect(frozen.prevWords![0]).toBe(3);
+    expect(store.getView()!.snapshot.sockets).toEqual([SSH]);
+    store.setPaused(false);
+    expect(store.getView()!.snapshot.tcpInfo).toBeUndefined();
+  });
+
   it('freezes getView() while paused; ingest goes on and unpausing jumps to the latest sample', () => {
     const { store, push } = makeStore([at(0, [WEB, DNS])]);
     const notified = vi.fn();

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   type InfoLayout,
+  pinTcpInfo,
   readField,
   readFieldExact,
   readMem,
@@ -164,6 +165,35 @@ describe('tcpRates', () => {
     // The same Float64Array on a second call: rates are computed once per table.
     expect(tcpRates(table)).toBe(tcpRates(table));
     expect(tcpFieldsAt(table, 0).find((f) => f.name === 'bytesAcked')?.value).toBe(3000n);
+  });
+
+  it('a pinned table reads its own copy: the dump buffers it came from can be written again', () => {
+    const prev = dump(record(280, withCounters(1000n, 5000n, 3)));
+    const next = dump(record(280, withCounters(3000n, 9000n, 5)));
+    const table: TcpInfoTable = {
+      layout: L,
+      sockets: [a],
+      words: next,
+      at: Int32Array.from([0]),
+      prevWords: prev,
+      prevAt: Int32Array.from([0]),
+      elapsedMs: 1000,
+    };
+    const pinned = pinTcpInfo(table);
+    // The collector's next dumps go into the same buffers.
+    next.fill(0);
+    prev.fill(7);
+    expect(tcpStatsAt(pinned, 0)).toMatchObject({
+      txBps: 2000,
+      rxBps: 4000,
+      retransPerSec: 2,
+      totalRetrans: 5,
+    });
+    expect(tcpStatsAt(table, 0).totalRetrans).toBeUndefined();
+    expect(pinned.words.buffer).not.toBe(next.buffer);
+    // Rates already computed travel with the pinned table.
+    const computed = tcpRates(table);
+    expect(tcpRates(pinTcpInfo(table))).toBe(computed);
   });
 
   it('has no rates without a previous dump', () => {

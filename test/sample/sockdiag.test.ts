@@ -3,7 +3,14 @@ import type { Snapshot } from '../../src/model/types.js';
 import { parseInet } from '../../src/proc/inet.js';
 import { HostReader } from '../../src/sample/reader.js';
 import { Collector, SELECT_ALL } from '../../src/sample/sampler.js';
-import { decodeRecord, decodeTcpDump, RECORD_WORDS, RecordCache, W } from '../../src/sample/sockdiag.js';
+import {
+  DumpRing,
+  decodeRecord,
+  decodeTcpDump,
+  RECORD_WORDS,
+  RecordCache,
+  W,
+} from '../../src/sample/sockdiag.js';
 import { type AnyRow, detailsLines } from '../../src/view/details.js';
 import { fixture } from '../helpers/cli.js';
 
@@ -316,6 +323,39 @@ describe('Collector with a sock_diag dump', () => {
     expect(calls).toBe(2);
   });
 
+  it('a live collector hands its dumps three buffers in turn, sized from the last dump', () => {
+    const given: (ArrayBuffer | undefined)[] = [];
+    const collector = new Collector(reader(), undefined, true, (into) => {
+      given.push(into);
+      // As the helper does: into the buffer when the records fit, else a new buffer.
+      const words = new Uint32Array(dump(listener, established));
+      if (!into || into.byteLength < words.byteLength) return words.buffer;
+      const view = new Uint32Array(into, 0, words.length);
+      view.set(words);
+      return view;
+    });
+    const snaps = [0, 1, 2, 3, 4].map(() => collector.collect(SELECT_ALL));
+    for (const s of snaps) expect(tcpOf(s).map((x) => x.inode)).toEqual([17, 4242]);
+    expect(given.every((b) => b instanceof ArrayBuffer)).toBe(true);
+    expect(new Set(given.slice(0, 3)).size).toBe(3);
+    expect(given[3]).toBe(given[0]);
+    expect(given[4]).toBe(given[1]);
+    // The latest table and the one before read different buffers (the rates' "then" is intact).
+    const [last, before] = [snaps[4]!.tcpInfo!, snaps[3]!.tcpInfo!];
+    expect(last.words.buffer).not.toBe(before.words.buffer);
+    expect(last.prevWords!.buffer).toBe(before.words.buffer);
+  });
+
+  it('a one-shot collector dumps into a buffer of its own', () => {
+    const given: (ArrayBuffer | undefined)[] = [];
+    const collector = new Collector(reader(), undefined, false, (into) => {
+      given.push(into);
+      return dump(established);
+    });
+    expect(tcpOf(collector.collect(SELECT_ALL))).toHaveLength(1);
+    expect(given).toEqual([undefined]);
+  });
+
   it('does not dump when no TCP table is selected', () => {
     let calls = 0;
     const collector = new Collector(reader(), undefined, true, () => {
@@ -324,6 +364,47 @@ describe('Collector with a sock_diag dump', () => {
     });
     collector.collect({ ...SELECT_ALL, inet: new Set(['udp']) });
     expect(calls).toBe(0);
+  });
+});
+
+describe('DumpRing', () => {
+  const records = (b: ArrayBuffer) => b.byteLength / (RECORD_WORDS * 4);
+  const took = (ring: DumpRing, n: number) => ring.took(new Uint32Array(n * RECORD_WORDS));
+
+  it('three buffers in turn, each with room for the last dump and a quarter more', () => {
+    const ring = new DumpRing();
+    const first = ring.next();
+    expect(records(first)).toBe(256);
+    took(ring, 20_000);
+    const second = ring.next();
+    expect(records(second)).toBe(20_000 + 5_000 + 256);
+    took(ring, 20_000);
+    const third = ring.next();
+    took(ring, 20_000);
+    expect(new Set([first, second, third]).size).toBe(3);
+    // The first one was too small for 20,000: it is replaced; the others are reused as they are.
+    const fourth = ring.next();
+    expect(fourth).not.toBe(first);
+    expect(records(fourth)).toBe(25_256);
+    took(ring, 20_500);
+    expect(ring.next()).toBe(second);
+  });
+
+  it('gives memory back when the host has far fewer sockets than it had', () => {
+    const ring = new DumpRing();
+    const sized = [];
+    for (let i = 0; i < 6; i++) {
+      sized.push(ring.next());
+      took(ring, 40_000);
+    }
+    expect(sized.slice(3).map(records)).toEqual([50_256, 50_256, 50_256]);
+    expect(ring.next()).toBe(sized[3]);
+    took(ring, 1_000);
+    const small = ring.next();
+    expect(records(small)).toBe(1_000 + 250 + 256);
+    // A dump that did not fit arrives as a buffer of its own: it counts as the last dump all the same.
+    ring.took(new ArrayBuffer(60_000 * RECORD_WORDS * 4));
+    expect(records(ring.next())).toBe(60_000 + 15_000 + 256);
   });
 });
 
