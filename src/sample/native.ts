@@ -24,9 +24,11 @@ export interface NativeOwners {
 export interface NativeBinding {
   /**
    * Every TCP socket of this network namespace: records of `recordWords` 32-bit words. Without tcp_info
-   * (`withInfo` false) rows get no TCP tail and retransmits/probes as sock_diag counts them. Throws on failure.
+   * (`withInfo` false) rows get no TCP tail and retransmits/probes as sock_diag counts them. Into `into` when
+   * the records fit (their count returned), else a new buffer. Both families in one request, or with
+   * `perFamily` one at a time (what a kernel without the older request gets). Throws on failure.
    */
-  tcpSockets(withInfo?: boolean, into?: ArrayBuffer): ArrayBuffer | number;
+  tcpSockets(withInfo?: boolean, into?: ArrayBuffer | null, perFamily?: boolean): ArrayBuffer | number;
   /** The owner scan on a libuv thread. */
   socketOwners(procDir: string): Promise<NativeOwners>;
   /**

@@ -111,24 +111,46 @@ static uint32_t *next_record(Records *r) {
 // bound-but-inactive sockets that newer kernels can dump, which /proc does not show.
 #define ALL_TCP_STATES ((1u << 13) - 1)
 
-/** Dump one family into `out`. Returns 0, or an errno value. */
+#ifndef TCPDIAG_GETSOCK
+#define TCPDIAG_GETSOCK 18
+#endif
+
+/**
+ * Dump into `out`: one family (AF_INET, AF_INET6) with SOCK_DIAG_BY_FAMILY, or both in one walk of the
+ * kernel's hash tables (family AF_UNSPEC) with the older TCPDIAG_GETSOCK request, whose replies carry that
+ * type. The established table has a bucket per ~4 KB of memory (262,144 here): walking it once rather than
+ * twice saves ~2.5 ms a dump. Returns 0, or an errno value.
+ */
 static int dump_family(int fd, uint8_t family, int with_info, Records *out, char *buf, size_t buflen) {
+  uint32_t ext = with_info ? (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1)) : 0;
   struct {
     struct nlmsghdr nlh;
-    struct inet_diag_req_v2 req;
+    union {
+      struct inet_diag_req_v2 v2;
+      struct inet_diag_req compat;
+    } req;
   } msg;
   memset(&msg, 0, sizeof msg);
-  msg.nlh.nlmsg_len = sizeof msg;
-  msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  uint16_t reply_type;
+  if (family == AF_UNSPEC) {
+    msg.nlh.nlmsg_len = NLMSG_LENGTH(sizeof msg.req.compat);
+    msg.nlh.nlmsg_type = reply_type = TCPDIAG_GETSOCK;
+    msg.req.compat.idiag_family = AF_INET;  // ignored: the kernel dumps every family for this request
+    msg.req.compat.idiag_states = ALL_TCP_STATES;
+    msg.req.compat.idiag_ext = ext;
+  } else {
+    msg.nlh.nlmsg_len = NLMSG_LENGTH(sizeof msg.req.v2);
+    msg.nlh.nlmsg_type = reply_type = SOCK_DIAG_BY_FAMILY;
+    msg.req.v2.sdiag_family = family;
+    msg.req.v2.sdiag_protocol = IPPROTO_TCP;
+    msg.req.v2.idiag_states = ALL_TCP_STATES;
+    msg.req.v2.idiag_ext = ext;
+  }
   msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  msg.nlh.nlmsg_seq = family;
-  msg.req.sdiag_family = family;
-  msg.req.sdiag_protocol = IPPROTO_TCP;
-  msg.req.idiag_states = ALL_TCP_STATES;
-  msg.req.idiag_ext = with_info ? (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1)) : 0;
+  msg.nlh.nlmsg_seq = family + 1;
 
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-  if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
+  if (sendto(fd, &msg, msg.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
 
   for (;;) {
     ssize_t len = recv(fd, buf, buflen, 0);
@@ -143,7 +165,7 @@ static int dump_family(int fd, uint8_t family, int with_info, Records *out, char
         struct nlmsgerr *e = NLMSG_DATA(h);
         return e->error ? -e->error : EPROTO;
       }
-      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
+      if (h->nlmsg_type != reply_type) continue;
       if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) continue;
       struct inet_diag_msg *m = NLMSG_DATA(h);
       uint32_t *rec = next_record(out);
@@ -212,8 +234,8 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
  * work (and 7.6 MB/s of external memory for V8 to account and collect). Throws when sock_diag is unusable.
  */
 static napi_value tcp_sockets(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   bool with_info = true;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc >= 1) {
@@ -234,14 +256,31 @@ static napi_value tcp_sockets(napi_env env, napi_callback_info info) {
       recs.borrowed = 1;
     }
   }
+  // A third argument true: one family at a time, as a kernel without TCPDIAG_GETSOCK makes us (for tests).
+  bool per_family = false;
+  if (argc >= 3) {
+    napi_valuetype type;
+    napi_typeof(env, argv[2], &type);
+    if (type == napi_boolean) napi_get_value_bool(env, argv[2], &per_family);
+  }
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) return throw_errno(env, "netlink sock_diag socket", errno);
   size_t buflen = 64 * 1024;
   char *buf = malloc(buflen);
   int err = buf ? 0 : ENOMEM;
-  if (!err) err = dump_family(fd, AF_INET, with_info, &recs, buf, buflen);
-  if (!err) err = dump_family(fd, AF_INET6, with_info, &recs, buf, buflen);
-  close(fd);
+  if (!err) {
+    err = per_family ? EINVAL : dump_family(fd, AF_UNSPEC, with_info, &recs, buf, buflen);
+    // A kernel without the older request refuses it before sending any socket: one family at a time then,
+    // on a fresh socket (the refused dump may have left replies behind).
+    if (err && err != ENOMEM && recs.count == 0) {
+      close(fd);
+      fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+      err = fd < 0 ? errno : 0;
+      if (!err) err = dump_family(fd, AF_INET, with_info, &recs, buf, buflen);
+      if (!err) err = dump_family(fd, AF_INET6, with_info, &recs, buf, buflen);
+    }
+  }
+  if (fd >= 0) close(fd);
   free(buf);
   if (err) {
     if (!recs.borrowed) free(recs.w);
@@ -303,7 +342,7 @@ static int dump_unix(int fd, Bytes *recs, Bytes *names, char *buf, size_t buflen
   msg.req.udiag_show = UDIAG_SHOW_NAME;
 
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-  if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
+  if (sendto(fd, &msg, msg.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
 
   for (;;) {
     ssize_t len = recv(fd, buf, buflen, 0);

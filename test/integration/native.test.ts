@@ -127,6 +127,10 @@ describe.runIf(buildable)('native helper on real loopback sockets', () => {
     expect(expected.length).toBeGreaterThanOrEqual(6);
     expect(ofChildIn(into)).toEqual(expected);
     expect(ofChildIn(over)).toEqual(expected);
+    // Both families come in one request; one at a time (the fallback) gives the same sockets.
+    const perFamily = nativeBinding()!.tcpSockets(true, null, true) as ArrayBuffer;
+    expect(ofChildIn(perFamily)).toEqual(expected);
+    expect(ofChildIn(fresh).some((s) => s.startsWith('tcp6 '))).toBe(true);
     // As a live collector uses it: after the first dumps size the ring, every dump lands in a ring buffer.
     const ring = new DumpRing();
     const landed: boolean[] = [];
