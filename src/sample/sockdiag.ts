@@ -187,6 +187,8 @@ function keyHash(w: Uint32Array, at: number): number {
  * next, for a socket that went away) and builds a key index only when it loses its place.
  */
 export class RecordCache {
+  /** One deduper for every dump (its tables are reused). */
+  readonly deduper = new RowDeduper<InetSocket>(identity);
   private prev: Uint32Array = new Uint32Array(0);
   private prevRows: (InetSocket | undefined)[] = [];
   private nextRows: (InetSocket | undefined)[] = [];
@@ -323,7 +325,8 @@ export function decodeTcpDump(
   let withInfo = 0;
   let skipped4 = 0;
   let skipped6 = 0;
-  const dedupe = new RowDeduper(identity);
+  const dedupe = cache ? cache.deduper : new RowDeduper(identity);
+  dedupe.reset(count);
   for (let i = 0; i < words.length; i += RECORD_WORDS) {
     let row = cache?.take(words, i);
     const matched = cache ? cache.matched : -1;

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../src/model/types.js';
 import { parseInet } from '../../src/proc/inet.js';
+import { OwnerScanner } from '../../src/sample/owners.js';
 import { HostReader } from '../../src/sample/reader.js';
 import { Collector, SELECT_ALL } from '../../src/sample/sampler.js';
 import {
@@ -344,6 +345,38 @@ describe('Collector with a sock_diag dump', () => {
     const [last, before] = [snaps[4]!.tcpInfo!, snaps[3]!.tcpInfo!];
     expect(last.words.buffer).not.toBe(before.words.buffer);
     expect(last.prevWords!.buffer).toBe(before.words.buffer);
+  });
+
+  it('hands the owner scan the same inode Set while the sockets stay the same, a new one when they change', () => {
+    let second = false;
+    const scans: ReadonlySet<number>[] = [];
+    const collector = new Collector(reader(), undefined, true, () =>
+      second ? dump(listener) : dump(listener, established),
+    );
+    const scan = vi.spyOn(OwnerScanner.prototype, 'scan').mockImplementation((inodes) => {
+      scans.push(inodes);
+      return {
+        owners: new Map(),
+        stats: { processes: 0, unreadable: 0, deniedFdDirs: 0, vanished: 0, rescanned: 0 },
+      };
+    });
+    try {
+      collector.collect(SELECT_ALL);
+      collector.collect(SELECT_ALL);
+      second = true;
+      collector.collect(SELECT_ALL);
+      collector.collect(SELECT_ALL);
+    } finally {
+      scan.mockRestore();
+    }
+    expect(scans).toHaveLength(4);
+    expect(scans[1]).toBe(scans[0]);
+    expect(scans[2]).not.toBe(scans[1]);
+    expect(scans[3]).toBe(scans[2]);
+    expect(scans[0]!.has(4242)).toBe(true);
+    expect(scans[2]!.has(4242)).toBe(false);
+    expect(scans[2]!.has(17)).toBe(true);
+    expect(scans[2]!.size).toBe(scans[0]!.size - 1);
   });
 
   it('a one-shot collector dumps into a buffer of its own', () => {
