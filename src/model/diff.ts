@@ -148,10 +148,23 @@ type Span = ReturnType<typeof differingSpan>;
 
 function diffSockets(prevAll: readonly Socket[], nextAll: readonly Socket[], span: Span) {
   if (span.same) return { opened: [], closed: [], changed: [] };
-  // Identity settles the rest of the unchanged sockets without building a key string; only the remainder
-  // is matched by key.
-  const prevSpan = prevAll.slice(span.head, span.prevEnd);
-  const nextSpan = nextAll.slice(span.head, span.nextEnd);
+  // In step first: rows that changed in place (a TIME_WAIT timer ticking, a queue) leave every other row
+  // where it was, so only the rows that differ at the same position are looked at; a row inserted or
+  // removed puts the rest out of step, and those all go on. Identity then settles the unchanged sockets
+  // among them without building a key string; only the remainder is matched by key. (Two TIME_WAIT rows
+  // ticking 17,000 rows apart had made two 17,000-entry Sets a second.)
+  const prevSpan: Socket[] = [];
+  const nextSpan: Socket[] = [];
+  const common = Math.min(span.prevEnd, span.nextEnd);
+  for (let i = span.head; i < common; i++) {
+    const a = prevAll[i]!;
+    const b = nextAll[i]!;
+    if (a === b) continue;
+    prevSpan.push(a);
+    nextSpan.push(b);
+  }
+  for (let i = common; i < span.prevEnd; i++) prevSpan.push(prevAll[i]!);
+  for (let i = common; i < span.nextEnd; i++) nextSpan.push(nextAll[i]!);
   const prevSet = new Set(prevSpan);
   const nextSet = new Set(nextSpan);
   const prev = prevSpan.filter((s) => !nextSet.has(s));

@@ -7,7 +7,8 @@
 // sampler reuses one deduper for every dump, and a Map of 20,000 inodes built anew each second was 1.8 MB
 // of garbage and ~2.5 ms a tick.
 
-const MIN_SLOTS = 1024;
+// Small at first: a /proc parse makes one per read of a table that may hold a handful of rows.
+const MIN_SLOTS = 64;
 const U32 = 0x1_0000_0000;
 
 export class RowDeduper<T extends { readonly inode: number }> {

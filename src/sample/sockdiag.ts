@@ -192,6 +192,7 @@ export class RecordCache {
   private prev: Uint32Array = new Uint32Array(0);
   private prevRows: (InetSocket | undefined)[] = [];
   private nextRows: (InetSocket | undefined)[] = [];
+  private kept = 0;
   private at = 0;
   private index: Map<number, number> | undefined;
   /** Word offset in the previous dump of the socket `take` last looked up (-1: not there). */
@@ -244,14 +245,18 @@ export class RecordCache {
   }
 
   keep(row: InetSocket | undefined): void {
-    this.nextRows.push(row);
+    this.nextRows[this.kept++] = row;
   }
 
   /** After each dump: it becomes what the next one can reuse. `words` must not be changed afterwards. */
   turn(words: Uint32Array): void {
     this.prev = words;
-    this.prevRows = this.nextRows;
-    this.nextRows = [];
+    const done = this.nextRows;
+    done.length = this.kept; // entries of two dumps ago beyond it go (the array keeps its room)
+    // The two arrays swap roles rather than one growing from empty to 20,000 entries every second.
+    this.nextRows = this.prevRows;
+    this.prevRows = done;
+    this.kept = 0;
     this.at = 0;
     this.index = undefined;
   }

@@ -67,6 +67,26 @@ describe('socket diff', () => {
     expect(changes).toBeGreaterThan(300);
   });
 
+  it('rows changed in place far apart (TIME_WAIT timers ticking) are all the diff sees', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) =>
+      inet('tcp', `127.0.0.1:${10_000 + i}`, '127.0.0.1:80', 'ESTABLISHED', 1 + i),
+    );
+    const tw = inet('tcp', '127.0.0.1:9000', '127.0.0.1:80', 'TIME_WAIT', 0);
+    const before = [tw, ...rows, { ...tw, local: { address: '127.0.0.1', port: 9001 } }];
+    // Same sockets, the two TIME_WAIT rows re-read (new objects, timer moved), one in the middle closing.
+    const after = before.map((s) => (s.kind === 'inet' && s.state === 'TIME_WAIT' ? { ...s } : s));
+    after[1000] = { ...after[1000]!, state: 'FIN_WAIT1' as const };
+    const d = diffSnapshots(snapshot(0, { sockets: before }), snapshot(1000, { sockets: after }));
+    expect(d.opened).toEqual([]);
+    expect(d.closed).toEqual([]);
+    expect(d.changed.map((c) => `${c.before.state}>${c.after.state}`)).toEqual(['ESTABLISHED>FIN_WAIT1']);
+    // And a row inserted at the front puts everything out of step: still only the new one is opened.
+    const shifted = [inet('tcp', '127.0.0.1:7000', '127.0.0.1:80', 'ESTABLISHED', 99_999), ...after];
+    const e = diffSnapshots(snapshot(1000, { sockets: after }), snapshot(2000, { sockets: shifted }));
+    expect(e.opened.map((s) => s.inode)).toEqual([99_999]);
+    expect(e.closed).toEqual([]);
+  });
+
   it('finds nothing between two samples that hold the same socket objects', () => {
     const a = snapshot(0, { sockets: [listen, est, peer] });
     const d = diffSnapshots(a, snapshot(1000, { sockets: [listen, est, peer] }));
