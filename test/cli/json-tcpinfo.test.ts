@@ -11,6 +11,7 @@ describe.runIf(nativeBinding() !== undefined)('--once --json with tcp_info', () 
     const child = await startSocketChild();
     try {
       const r = spawnSync(process.execPath, [BIN, '--once', '--json', '-t'], {
+        maxBuffer: 256 * 1024 * 1024, // every TCP socket of the host: megabytes on a busy one
         encoding: 'utf8',
         timeout: 20_000,
       });

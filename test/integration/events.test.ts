@@ -191,6 +191,7 @@ describe.runIf(canNetns)('--events --json in a network namespace of its own', ()
 describe('--count and the NDJSON sample stream', () => {
   it('--json --count 3: three JSON objects, one a line, the later ones with counter deltas and rates', () => {
     const r = spawnSync(process.execPath, [BIN, '--json', '--count', '3', '--interval', '0.2'], {
+      maxBuffer: 256 * 1024 * 1024, // a busy host's sockets: three documents can be megabytes
       encoding: 'utf8',
       timeout: 30_000,
     });

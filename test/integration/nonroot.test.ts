@@ -57,7 +57,10 @@ for (const name of fs.readdirSync('/proc')) {
 const listener = (p) => second.sockets.find((s) => s.kind === 'inet' && s.state === 'LISTEN' && s.local.port === p);
 const mine = listener(port);
 const roots = listener(Number(process.env.NW_ROOT_PORT));
-const once = spawnSync(process.execPath, [process.env.NW_BIN, '--once', '-tanp'], { encoding: 'utf8' });
+const once = spawnSync(process.execPath, [process.env.NW_BIN, '--once', '-tanp'], {
+  encoding: 'utf8',
+  maxBuffer: 256 * 1024 * 1024,
+});
 child.stdin.end();
 process.stdout.write(JSON.stringify({
   uid: process.getuid(),
@@ -110,6 +113,7 @@ describe('sampling as nobody', () => {
         cwd: '/',
         encoding: 'utf8',
         timeout: 30_000,
+        maxBuffer: 256 * 1024 * 1024, // the report carries --once -tanp's listing: megabytes on a busy host
         env: {
           ...process.env,
           NW_LIB: `${REPO}dist/lib.js`,

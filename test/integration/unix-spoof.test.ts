@@ -91,7 +91,11 @@ describe.runIf(hasPython())('unix sockets whose names hold newlines', () => {
   it.runIf(unixDumpFor('/') !== undefined)(
     '--once -xa lists the sockets ss lists: one line each, the forged one nowhere',
     () => {
-      const r = spawnSync(process.execPath, [BIN, '--once', '-xa'], { encoding: 'utf8', timeout: 15_000 });
+      const r = spawnSync(process.execPath, [BIN, '--once', '-xa'], {
+        encoding: 'utf8',
+        timeout: 15_000,
+        maxBuffer: 256 * 1024 * 1024,
+      });
       expect(r.status).toBe(0);
       const lines = r.stdout.split('\n');
       expect(lines.filter((l) => l.includes('fake-sshd'))).toHaveLength(1);
