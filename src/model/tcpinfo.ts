@@ -74,7 +74,8 @@ const FIELD = new Map(TCP_FIELDS.map((f) => [f.name, f]));
 
 /**
  * The tcp_info of the TCP sockets of one dump, aligned with `sockets`, and where the same socket was in the
- * dump before (for rates). Plain data; the functions below read it.
+ * dump before (for rates). Plain data; the functions below read it. A live collector reuses the buffers
+ * behind `words` and `prevWords`: read a table while its snapshot is the latest, or pin it (pinTcpInfo).
  */
 export interface TcpInfoTable {
   readonly layout: InfoLayout;

@@ -269,12 +269,16 @@ function identity(s: InetSocket): string {
 /**
  * The buffers a live collector's dumps are written into, in turn. A dump at 20,000 sockets is 7.6 MB: a
  * new buffer each second cost ~7 ms of page faults and copying and made V8 account and collect 7.6 MB/s
- * of external memory. With three in turn, the latest dump's words (a snapshot's tcpInfo.words) and the
- * one before (its prevWords, and the RecordCache's) are never written while they are current; a snapshot
- * kept longer than that (a paused view) keeps its own copy (src/model/tcpinfo.ts pinTcpInfo).
+ * of external memory. Two in turn: the latest dump's words (the latest snapshot's tcpInfo.words) and the
+ * one before (its prevWords, and what the RecordCache compares with) are never written while that
+ * snapshot is the latest. So a snapshot's tcp_info may be read while it is the collector's latest, which
+ * is all a live view, a stream or the exporter does (each reads the snapshot a sample hands it before the
+ * next sample is taken); one kept longer (a paused view) keeps its own copy (src/model/tcpinfo.ts
+ * pinTcpInfo). A third buffer would let the snapshot before the latest be read too, for ~7.6 MB more
+ * resident memory at 20,000 sockets; nothing needs it.
  */
 export class DumpRing {
-  static readonly SIZE = 3;
+  static readonly SIZE = 2;
   private readonly buffers: (ArrayBuffer | undefined)[] = new Array(DumpRing.SIZE).fill(undefined);
   private turn = 0;
   private lastRecords = 0;
