@@ -204,6 +204,8 @@ export class OwnerScanner {
   /** inode → holder pids, ascending. Every pid here is in `procs` with `info` set. */
   private readonly holders = new Map<number, number[]>();
   private orphans = new Set<number>();
+  /** The inode Set of the last scan that found none unknown, until a holder is lost (see hasUnknown). */
+  private noneUnknownIn: ReadonlySet<number> | undefined;
   private scanNo = 0;
   /** Inodes whose holder list changed since the last returned map; `identityChanged` when any
    * ProcessInfo was replaced. Together they let a scan hand back the previous map, or its arrays. */
@@ -343,9 +345,13 @@ export class OwnerScanner {
   }
 
   private hasUnknown(inodes: ReadonlySet<number>): boolean {
+    // The same Set as a scan that found every inode known, and no holder lost since (holding more, or
+    // orphans rebuilt or pruned, cannot make a known inode unknown): still none, without 20,000 lookups.
+    if (inodes === this.noneUnknownIn) return false;
     for (const inode of inodes) {
       if (inode !== 0 && !this.holders.has(inode) && !this.orphans.has(inode)) return true;
     }
+    this.noneUnknownIn = inodes;
     return false;
   }
 
@@ -547,6 +553,7 @@ export class OwnerScanner {
 
   private unhold(inode: number, pid: number): void {
     this.dirty.add(inode);
+    this.noneUnknownIn = undefined;
     const pids = this.holders.get(inode);
     if (pids === undefined) return;
     const i = pids.indexOf(pid);

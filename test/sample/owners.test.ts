@@ -327,6 +327,23 @@ describe('OwnerScanner on a hand-made proc tree', () => {
     expect(stats.processes).toBe(2);
   });
 
+  it('the same inode Set again: no rescan while all are known, a rescan once a holder exits', () => {
+    proc(100, { fds: { 3: 1000 } });
+    proc(200, { fds: { 3: 2000 } });
+    const scanner = new OwnerScanner(reader);
+    const same = inodes(1000, 2000);
+    scanner.scan(same);
+    reader.takeFdReads();
+    expect(scanner.scan(same).stats.rescanned).toBe(0);
+    expect(reader.takeFdReads()).toEqual([]);
+    // 100 hands its socket to 200 (SCM_RIGHTS) and exits: 1000 has no known holder any more.
+    link(200, 9, 1000);
+    fs.rmSync(path.join(root, 'proc', '100'), { recursive: true });
+    const { owners } = scanner.scan(same);
+    expect(pidsOf(owners, 1000)).toEqual([200]);
+    expect(reader.takeFdReads()).toEqual(['proc/200/fd']);
+  });
+
   it('reads no fd directory at all when every requested inode is known', () => {
     proc(100, { fds: { 3: 1000 } });
     proc(200, { fds: { 3: 2000 } });
