@@ -40,11 +40,13 @@ export class RowDeduper<T extends { readonly inode: number }> {
     }
   }
 
-  /** True when `row` was not seen before in this read. */
-  add(row: T): boolean {
-    const inode = row.inode;
+  /**
+   * True when `row` was not seen before in this read. `inode` is row.inode, passed by a caller that has it
+   * at hand (a sock_diag record's word) so the row object need not be read for the common case.
+   */
+  add(row: T, inode: number = row.inode): boolean {
     if (inode !== 0) {
-      const first = this.firstWith(row);
+      const first = this.firstWith(row, inode);
       if (first === undefined) return true;
       this.seen.add(this.identity(first));
     }
@@ -55,8 +57,7 @@ export class RowDeduper<T extends { readonly inode: number }> {
   }
 
   /** The row already holding `row`'s inode, or undefined after recording `row` as its first. */
-  private firstWith(row: T): T | undefined {
-    const inode = row.inode;
+  private firstWith(row: T, inode: number): T | undefined {
     if (!(inode > 0 && inode < U32 && Number.isInteger(inode))) {
       this.wide ??= new Map();
       const first = this.wide.get(inode);
@@ -92,7 +93,7 @@ export class RowDeduper<T extends { readonly inode: number }> {
   private grow(): void {
     const { keys, stamps, rows, generation } = this;
     this.allocate(keys.length * 2);
-    for (let i = 0; i < keys.length; i++) if (stamps[i] === generation) this.firstWith(rows[i]!);
+    for (let i = 0; i < keys.length; i++) if (stamps[i] === generation) this.firstWith(rows[i]!, keys[i]!);
   }
 }
 

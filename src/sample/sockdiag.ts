@@ -346,7 +346,7 @@ export function decodeTcpDump(
       cache?.keep(undefined);
       continue;
     }
-    const kept = dedupe.add(row);
+    const kept = dedupe.add(row, words[i + W.INODE]!);
     cache?.keep(kept ? row : undefined);
     if (!kept) continue;
     if (row.proto === 'tcp6') tcp6.push(row);
