@@ -38,9 +38,17 @@ process.stdin.on('end', () => process.exit(0));
 
 const TCP: Selection = { ...SELECT_ALL, inet: new Set(['tcp', 'tcp6']), unix: false, routes: false };
 
-/** bytes_acked and bytes_received of the socket with this local port, from ss -tinH. */
-function ss(localPort: number): { acked: number; received: number } {
-  const out = execFileSync('ss', ['-tinH', 'src', `127.0.0.1:${localPort}`], { encoding: 'utf8' });
+/**
+ * bytes_acked and bytes_received of the connection from this local port to this remote one, from ss -tinH.
+ * Both ends: on a busy host another connection can have the same local port (an ephemeral port is reused
+ * towards other destinations), and the first match was then an idle one.
+ */
+function ss(localPort: number, remotePort: number): { acked: number; received: number } {
+  const out = execFileSync(
+    'ss',
+    ['-tinH', 'src', `127.0.0.1:${localPort}`, 'dst', `127.0.0.1:${remotePort}`],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
   const n = (k: string) => Number(new RegExp(`${k}:(\\d+)`).exec(out)?.[1] ?? Number.NaN);
   return { acked: n('bytes_acked'), received: n('bytes_received') };
 }
@@ -82,10 +90,10 @@ describe.runIf(nativeBinding() !== undefined && hasSs)(
     it('TX/s and RX/s within 10 % of 4 MiB/s, summed per process, and in agreement with ss', async () => {
       const collector = new Collector(new HostReader('/'), undefined, true, tcpDumpFor('/'));
       const first = collector.collect(TCP);
-      const ss0 = { client: ss(ports.client), t: performance.now() };
+      const ss0 = { client: ss(ports.client, ports.port), t: performance.now() };
       await new Promise((r) => setTimeout(r, WINDOW_MS));
       const second = collector.collect(TCP);
-      const ss1 = { client: ss(ports.client), t: performance.now() };
+      const ss1 = { client: ss(ports.client, ports.port), t: performance.now() };
       const table = second.tcpInfo!;
       expect(table.elapsedMs).toBeGreaterThan(WINDOW_MS - 50);
 
