@@ -111,6 +111,14 @@ static uint32_t *next_record(Records *r) {
 // bound-but-inactive sockets that newer kernels can dump, which /proc does not show.
 #define ALL_TCP_STATES ((1u << 13) - 1)
 
+/** A 32-bit field of the copied tcp_info bytes (all read fields lie well inside the bytes kept). */
+static uint32_t info_u32(const unsigned char *raw, size_t offset) {
+  uint32_t v;
+  memcpy(&v, raw + offset, sizeof v);
+  return v;
+}
+_Static_assert(offsetof(struct tcp_info, tcpi_snd_cwnd) + 4 <= INFO_WORDS * 4, "tcp_info tail beyond the kept bytes");
+
 #ifndef TCPDIAG_GETSOCK
 #define TCPDIAG_GETSOCK 18
 #endif
@@ -199,18 +207,17 @@ static int dump_family(int fd, uint8_t family, int with_info, Records *out, char
           rec[W_INFO_LEN] = (uint32_t)n;
           memcpy(&rec[W_INFO], RTA_DATA(a), n < INFO_WORDS * 4 ? n : INFO_WORDS * 4);
         }
-        // Kernels differ in how much of tcp_info they send: take what fits, zeros for the rest.
-        struct tcp_info info;
-        memset(&info, 0, sizeof info);
-        size_t n = RTA_PAYLOAD(a);
-        memcpy(&info, RTA_DATA(a), n < sizeof info ? n : sizeof info);
+        // Kernels differ in how much of tcp_info they send: the copy above holds what came, zeros after
+        // it (the record starts zeroed), and the tail's fields are read from it (no second copy of the
+        // struct per socket).
+        const unsigned char *raw = (const unsigned char *)&rec[W_INFO];
         rec[W_HAS_INFO] = 1;
-        rec[W_RTO] = info.tcpi_rto;
-        rec[W_ATO] = info.tcpi_ato;
-        rec[W_CWND] = info.tcpi_snd_cwnd;
-        rec[W_SSTHRESH] = info.tcpi_snd_ssthresh;
-        rec[W_PROBES] = info.tcpi_probes;
-        rec[W_TCPI_RETRANSMITS] = info.tcpi_retransmits;
+        rec[W_RTO] = info_u32(raw, offsetof(struct tcp_info, tcpi_rto));
+        rec[W_ATO] = info_u32(raw, offsetof(struct tcp_info, tcpi_ato));
+        rec[W_CWND] = info_u32(raw, offsetof(struct tcp_info, tcpi_snd_cwnd));
+        rec[W_SSTHRESH] = info_u32(raw, offsetof(struct tcp_info, tcpi_snd_ssthresh));
+        rec[W_PROBES] = raw[offsetof(struct tcp_info, tcpi_probes)];
+        rec[W_TCPI_RETRANSMITS] = raw[offsetof(struct tcp_info, tcpi_retransmits)];
       }
     }
   }
