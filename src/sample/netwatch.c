@@ -123,6 +123,87 @@ _Static_assert(offsetof(struct tcp_info, tcpi_snd_cwnd) + 4 <= INFO_WORDS * 4, "
 #define TCPDIAG_GETSOCK 18
 #endif
 
+/** Called for each reply message of a dump (its payload at least the size asked for): 0 or an errno value. */
+typedef int (*DiagReply)(const struct nlmsghdr *h, void *ctx);
+
+/**
+ * Send one sock_diag dump request and hand each reply of `reply_type` whose payload holds at least
+ * `min_payload` bytes to `each`, until the kernel says it is done. Returns 0, or an errno value (the
+ * kernel's refusal, a failed read, or the first one `each` returns).
+ */
+static int diag_dump(int fd, const struct nlmsghdr *request, uint16_t reply_type, size_t min_payload,
+                     DiagReply each, void *ctx, char *buf, size_t buflen) {
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  if (sendto(fd, request, request->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
+  for (;;) {
+    ssize_t len = recv(fd, buf, buflen, 0);
+    if (len < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (len == 0) return EPROTO;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+      if (h->nlmsg_type == NLMSG_DONE) return 0;
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        struct nlmsgerr *e = NLMSG_DATA(h);
+        return e->error ? -e->error : EPROTO;
+      }
+      if (h->nlmsg_type != reply_type || h->nlmsg_len < NLMSG_LENGTH(min_payload)) continue;
+      int err = each(h, ctx);
+      if (err) return err;
+    }
+  }
+}
+
+/** One inet_diag reply → one record of `ctx` (Records). */
+static int tcp_record(const struct nlmsghdr *h, void *ctx) {
+  const struct inet_diag_msg *m = NLMSG_DATA(h);
+  uint32_t *rec = next_record(ctx);
+  if (!rec) return ENOMEM;
+  rec[W_FAMILY] = m->idiag_family;
+  rec[W_STATE] = m->idiag_state;
+  rec[W_TIMER] = m->idiag_timer;
+  rec[W_RETRANS] = m->idiag_retrans;
+  rec[W_EXPIRES] = m->idiag_expires;
+  rec[W_RQUEUE] = m->idiag_rqueue;
+  rec[W_WQUEUE] = m->idiag_wqueue;
+  rec[W_UID] = m->idiag_uid;
+  rec[W_INODE] = m->idiag_inode;
+  rec[W_SPORT] = ntohs(m->id.idiag_sport);
+  rec[W_DPORT] = ntohs(m->id.idiag_dport);
+  memcpy(&rec[W_SRC], m->id.idiag_src, 16);
+  memcpy(&rec[W_DST], m->id.idiag_dst, 16);
+
+  const struct rtattr *a = (const struct rtattr *)(m + 1);
+  int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
+  for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+    if (a->rta_type == INET_DIAG_SKMEMINFO) {
+      size_t n = RTA_PAYLOAD(a);
+      rec[W_MEM_LEN] = (uint32_t)n;
+      memcpy(&rec[W_MEM], RTA_DATA(a), n < MEM_WORDS * 4 ? n : MEM_WORDS * 4);
+      continue;
+    }
+    if (a->rta_type != INET_DIAG_INFO) continue;
+    {
+      size_t n = RTA_PAYLOAD(a);
+      rec[W_INFO_LEN] = (uint32_t)n;
+      memcpy(&rec[W_INFO], RTA_DATA(a), n < INFO_WORDS * 4 ? n : INFO_WORDS * 4);
+    }
+    // Kernels differ in how much of tcp_info they send: the copy above holds what came, zeros after
+    // it (the record starts zeroed), and the tail's fields are read from it (no second copy of the
+    // struct per socket).
+    const unsigned char *raw = (const unsigned char *)&rec[W_INFO];
+    rec[W_HAS_INFO] = 1;
+    rec[W_RTO] = info_u32(raw, offsetof(struct tcp_info, tcpi_rto));
+    rec[W_ATO] = info_u32(raw, offsetof(struct tcp_info, tcpi_ato));
+    rec[W_CWND] = info_u32(raw, offsetof(struct tcp_info, tcpi_snd_cwnd));
+    rec[W_SSTHRESH] = info_u32(raw, offsetof(struct tcp_info, tcpi_snd_ssthresh));
+    rec[W_PROBES] = raw[offsetof(struct tcp_info, tcpi_probes)];
+    rec[W_TCPI_RETRANSMITS] = raw[offsetof(struct tcp_info, tcpi_retransmits)];
+  }
+  return 0;
+}
+
 /**
  * Dump into `out`: one family (AF_INET, AF_INET6) with SOCK_DIAG_BY_FAMILY, or both in one walk of the
  * kernel's hash tables (family AF_UNSPEC) with the older TCPDIAG_GETSOCK request, whose replies carry that
@@ -157,70 +238,7 @@ static int dump_family(int fd, uint8_t family, int with_info, Records *out, char
   msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   msg.nlh.nlmsg_seq = family + 1;
 
-  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-  if (sendto(fd, &msg, msg.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
-
-  for (;;) {
-    ssize_t len = recv(fd, buf, buflen, 0);
-    if (len < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (len == 0) return EPROTO;
-    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-      if (h->nlmsg_type == NLMSG_DONE) return 0;
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        struct nlmsgerr *e = NLMSG_DATA(h);
-        return e->error ? -e->error : EPROTO;
-      }
-      if (h->nlmsg_type != reply_type) continue;
-      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) continue;
-      struct inet_diag_msg *m = NLMSG_DATA(h);
-      uint32_t *rec = next_record(out);
-      if (!rec) return ENOMEM;
-      rec[W_FAMILY] = m->idiag_family;
-      rec[W_STATE] = m->idiag_state;
-      rec[W_TIMER] = m->idiag_timer;
-      rec[W_RETRANS] = m->idiag_retrans;
-      rec[W_EXPIRES] = m->idiag_expires;
-      rec[W_RQUEUE] = m->idiag_rqueue;
-      rec[W_WQUEUE] = m->idiag_wqueue;
-      rec[W_UID] = m->idiag_uid;
-      rec[W_INODE] = m->idiag_inode;
-      rec[W_SPORT] = ntohs(m->id.idiag_sport);
-      rec[W_DPORT] = ntohs(m->id.idiag_dport);
-      memcpy(&rec[W_SRC], m->id.idiag_src, 16);
-      memcpy(&rec[W_DST], m->id.idiag_dst, 16);
-
-      struct rtattr *a = (struct rtattr *)(m + 1);
-      int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
-      for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
-        if (a->rta_type == INET_DIAG_SKMEMINFO) {
-          size_t n = RTA_PAYLOAD(a);
-          rec[W_MEM_LEN] = (uint32_t)n;
-          memcpy(&rec[W_MEM], RTA_DATA(a), n < MEM_WORDS * 4 ? n : MEM_WORDS * 4);
-          continue;
-        }
-        if (a->rta_type != INET_DIAG_INFO) continue;
-        {
-          size_t n = RTA_PAYLOAD(a);
-          rec[W_INFO_LEN] = (uint32_t)n;
-          memcpy(&rec[W_INFO], RTA_DATA(a), n < INFO_WORDS * 4 ? n : INFO_WORDS * 4);
-        }
-        // Kernels differ in how much of tcp_info they send: the copy above holds what came, zeros after
-        // it (the record starts zeroed), and the tail's fields are read from it (no second copy of the
-        // struct per socket).
-        const unsigned char *raw = (const unsigned char *)&rec[W_INFO];
-        rec[W_HAS_INFO] = 1;
-        rec[W_RTO] = info_u32(raw, offsetof(struct tcp_info, tcpi_rto));
-        rec[W_ATO] = info_u32(raw, offsetof(struct tcp_info, tcpi_ato));
-        rec[W_CWND] = info_u32(raw, offsetof(struct tcp_info, tcpi_snd_cwnd));
-        rec[W_SSTHRESH] = info_u32(raw, offsetof(struct tcp_info, tcpi_snd_ssthresh));
-        rec[W_PROBES] = raw[offsetof(struct tcp_info, tcpi_probes)];
-        rec[W_TCPI_RETRANSMITS] = raw[offsetof(struct tcp_info, tcpi_retransmits)];
-      }
-    }
-  }
+  return diag_dump(fd, &msg.nlh, reply_type, sizeof(struct inet_diag_msg), tcp_record, out, buf, buflen);
 }
 
 static napi_value throw_errno(napi_env env, const char *what, int err) {
@@ -333,6 +351,36 @@ static int bytes_add(Bytes *b, const void *data, size_t n) {
   return 0;
 }
 
+typedef struct {
+  Bytes *recs, *names;
+} UnixOut;
+
+/** One unix_diag reply → a record in `recs` and its name in `names` (ctx: UnixOut). */
+static int unix_record(const struct nlmsghdr *h, void *ctx) {
+  UnixOut *out = ctx;
+  const struct unix_diag_msg *m = NLMSG_DATA(h);
+  uint32_t rec[U_WORDS] = {m->udiag_ino, m->udiag_type, m->udiag_state, 0};
+  const uint8_t *name = NULL;
+  size_t name_len = 0;
+  const struct rtattr *a = (const struct rtattr *)(m + 1);
+  int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
+  for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+    if (a->rta_type != UNIX_DIAG_NAME) continue;
+    name = RTA_DATA(a);
+    name_len = RTA_PAYLOAD(a);
+  }
+  // As /proc/net/unix prints it: a path name without the terminating NUL the kernel stores with it, an
+  // abstract name with its leading NUL, and every NUL, shown as '@'.
+  if (name_len > 0 && name[0] != 0 && name[name_len - 1] == 0) name_len--;
+  if (name_len > 108) name_len = 108;  // sun_path's size: the kernel never sends more
+  uint8_t shown[108];
+  for (size_t i = 0; i < name_len; i++) shown[i] = name[i] ? name[i] : '@';
+  rec[U_NAME_LEN] = (uint32_t)name_len;
+  int err = bytes_add(out->recs, rec, sizeof rec);
+  if (!err && name_len) err = bytes_add(out->names, shown, name_len);
+  return err;
+}
+
 /** Dump every unix socket into `recs` (U_WORDS words each) and `names`. Returns 0, or an errno value. */
 static int dump_unix(int fd, Bytes *recs, Bytes *names, char *buf, size_t buflen) {
   struct {
@@ -348,47 +396,8 @@ static int dump_unix(int fd, Bytes *recs, Bytes *names, char *buf, size_t buflen
   msg.req.udiag_states = (uint32_t)-1;
   msg.req.udiag_show = UDIAG_SHOW_NAME;
 
-  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-  if (sendto(fd, &msg, msg.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
-
-  for (;;) {
-    ssize_t len = recv(fd, buf, buflen, 0);
-    if (len < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (len == 0) return EPROTO;
-    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-      if (h->nlmsg_type == NLMSG_DONE) return 0;
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        struct nlmsgerr *e = NLMSG_DATA(h);
-        return e->error ? -e->error : EPROTO;
-      }
-      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
-      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg))) continue;
-      struct unix_diag_msg *m = NLMSG_DATA(h);
-      uint32_t rec[U_WORDS] = {m->udiag_ino, m->udiag_type, m->udiag_state, 0};
-      const uint8_t *name = NULL;
-      size_t name_len = 0;
-      struct rtattr *a = (struct rtattr *)(m + 1);
-      int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
-      for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
-        if (a->rta_type != UNIX_DIAG_NAME) continue;
-        name = RTA_DATA(a);
-        name_len = RTA_PAYLOAD(a);
-      }
-      // As /proc/net/unix prints it: a path name without the terminating NUL the kernel stores with it, an
-      // abstract name with its leading NUL, and every NUL, shown as '@'.
-      if (name_len > 0 && name[0] != 0 && name[name_len - 1] == 0) name_len--;
-      if (name_len > 108) name_len = 108;  // sun_path's size: the kernel never sends more
-      uint8_t shown[108];
-      for (size_t i = 0; i < name_len; i++) shown[i] = name[i] ? name[i] : '@';
-      rec[U_NAME_LEN] = (uint32_t)name_len;
-      int err = bytes_add(recs, rec, sizeof rec);
-      if (!err && name_len) err = bytes_add(names, shown, name_len);
-      if (err) return err;
-    }
-  }
+  UnixOut out = {recs, names};
+  return diag_dump(fd, &msg.nlh, SOCK_DIAG_BY_FAMILY, sizeof(struct unix_diag_msg), unix_record, &out, buf, buflen);
 }
 
 /**
