@@ -9,7 +9,7 @@
 // A rule fires once per crossing (a rate that stays above fires once, and again only after it fell back),
 // or once per matching event. Parsing is pure and strict: a rule that does not parse is a usage error.
 import { EVENT_KINDS, type EventKind, type NetEvent } from './events.js';
-import type { Snapshot } from './types.js';
+import { type Snapshot, TCP_STATE_NAMES } from './types.js';
 
 type Op = '>' | '>=' | '<' | '<=';
 
@@ -34,19 +34,7 @@ export type AlertRule =
 
 export type RuleResult = { ok: true; rule: AlertRule } | { ok: false; error: string };
 
-const TCP_STATES = [
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT1',
-  'FIN_WAIT2',
-  'TIME_WAIT',
-  'CLOSE',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'LISTEN',
-  'CLOSING',
-];
+const TCP_STATES: readonly string[] = TCP_STATE_NAMES;
 
 const COMPARE = /^(>=|<=|>|<)(\d+(?:\.\d+)?)$/;
 

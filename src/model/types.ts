@@ -37,6 +37,21 @@ export type SocketState =
   | 'UNCONN'
   | 'UNKNOWN';
 
+/** The kernel's TCP states 1..11 (TCP_ESTABLISHED .. TCP_CLOSING) by netstat's names: code n at n - 1. */
+export const TCP_STATE_NAMES = [
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+] as const satisfies readonly SocketState[];
+
 /** Per-socket TCP tail, only on full TCP sockets (not TIME_WAIT / SYN_RECV mini-sockets). */
 export interface TcpTail {
   /** Retransmit timeout, in clock ticks (USER_HZ) as printed. */

@@ -10,23 +10,21 @@
 // split into token offsets held in two preallocated arrays, and numbers are read straight from char codes.
 // No regular expressions, no split(), no per-row temporary arrays.
 
-import type { Endpoint, InetProto, InetSocket, Parsed, SocketState, TcpTail } from '../model/types.js';
+import {
+  type Endpoint,
+  type InetProto,
+  type InetSocket,
+  type Parsed,
+  type SocketState,
+  TCP_STATE_NAMES,
+  type TcpTail,
+} from '../model/types.js';
 import { tryDecodeIPv4Hex, tryDecodeIPv6Hex } from './addr.js';
 import { RowDeduper } from './dedupe.js';
 
 const TCP_STATES: readonly SocketState[] = [
   'UNKNOWN',
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT1',
-  'FIN_WAIT2',
-  'TIME_WAIT',
-  'CLOSE',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'LISTEN',
-  'CLOSING',
+  ...TCP_STATE_NAMES,
   // TCP_NEW_SYN_RECV: the kernel prints request sockets as SYN_RECV anyway; netstat's name either way.
   'SYN_RECV',
 ];

@@ -1,7 +1,14 @@
 // netstat's socket tables (net-tools 2.10 netstat.c: tcp_do_one, udp_do_one, raw_do_one, unix_do_one,
 // sctp_*_do_one, finish_this_one), line for line. Pure: rows in, text out. Everything but the PID/Program
 // (and SELinux) column is formatted first, so `--once -p` can format while the owner scan still runs.
-import type { InetProto, InetSocket, OwnerMap, ProcessInfo, UnixSocket } from '../../model/types.js';
+import {
+  type InetProto,
+  type InetSocket,
+  type OwnerMap,
+  type ProcessInfo,
+  TCP_STATE_NAMES,
+  type UnixSocket,
+} from '../../model/types.js';
 import type { SctpAssoc, SctpEndpoint } from '../../proc/sctp.js';
 import type { NameResolver } from '../../sample/names.js';
 import { escapeControl } from '../../view/escape.js';
@@ -11,20 +18,8 @@ import { endpointText, fixV4, hostText, ntop6, portText } from './hosts.js';
 export const PROGNAME_WIDTH = 20;
 export const SELINUX_WIDTH = 50;
 
-const TCP_STATES = [
-  '',
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT1',
-  'FIN_WAIT2',
-  'TIME_WAIT',
-  'CLOSE',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'LISTEN',
-  'CLOSING',
-];
+// netstat's tcp_state[]: index 0 is the empty string.
+const TCP_STATES: readonly string[] = ['', ...TCP_STATE_NAMES];
 
 /** tcp_state[] as netstat indexes it; SCTP prints UNKNOWN(n) past its end. */
 export function tcpStateText(code: number): string {
