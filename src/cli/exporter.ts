@@ -6,6 +6,7 @@
 // Stats pane shows and what a dashboard queries are the same words.
 import { createServer, type Server } from 'node:http';
 import { isIP } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isGauge } from '../model/counters.js';
 import { DEV_FIELDS, diffSnapshots, isListener, listenerKey } from '../model/diff.js';
@@ -17,6 +18,7 @@ import { fdSocketsFor, tcpDumpFor } from '../sample/native.js';
 import type { HostReader } from '../sample/reader.js';
 import { Collector, SELECT_ALL } from '../sample/sampler.js';
 import { escapeControl, escapeText } from '../view/escape.js';
+import { fullCollection, IdleReclaim } from './heap.js';
 import type { ExporterAddress } from './options.js';
 
 interface ListenerSeen {
@@ -300,6 +302,8 @@ export interface ExporterOptions {
   maxConnections?: number;
   /** How long a connection may take to send its request (REQUEST_TIMEOUT_MS; tests shorten it). */
   requestTimeoutMs?: number;
+  /** Give memory back after a burst of scrapes (heap.ts, IdleReclaim); tests pass their own. */
+  reclaim?: IdleReclaim;
 }
 
 /** Connections served at once; 1,000 concurrent scrapes and 200 idle connections fit. */
@@ -449,19 +453,26 @@ export function startExporter(
       setTimeout(() => socket.destroy(), ms),
     );
   };
+  const reclaim =
+    opts.reclaim ??
+    new IdleReclaim({ gc: fullCollection(), heapBytes: () => getHeapStatistics().total_heap_size });
   server.on('connection', (socket) => {
+    reclaim.activity();
     deadline(socket, timeoutMs);
     socket.once('close', () => clearTimeout(deadlines.get(socket)));
   });
   server.on('request', (req, res) => {
+    reclaim.activity();
     deadline(req.socket, 2 * timeoutMs);
     res.once('finish', () => {
+      reclaim.activity();
       if (!req.socket.destroyed) deadline(req.socket, timeoutMs);
     });
   });
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       unwatchLinks?.();
+      reclaim.stop();
       reject(listenError(err, address));
     });
     server.listen(address.port, address.host, () => {
@@ -478,6 +489,7 @@ export function startExporter(
         close: () =>
           new Promise<void>((done) => {
             unwatchLinks?.();
+            reclaim.stop();
             server.close(() => done());
             server.closeAllConnections();
           }),

@@ -42,12 +42,15 @@ describe('netwatch --exporter under abuse', () => {
     // They are closed by the server after 10 s; the in-process test below checks that with a short deadline.
     for (const socket of round.idle) socket.destroy();
     expect((await get(server.url)).status).toBe(200);
-    // Memory is bounded: within 10 s the RSS is within 64 MiB of where it started (glibc keeps some; README).
-    await until(() => rssMiB(server.pid) < before + 64, 10_000, `RSS to fall back from ${round.peak} MiB`);
+    // Memory returns to its baseline once the burst is over: two quiet spells of 6 s each (heap.ts,
+    // IdleReclaim) and it is within 20 MiB of where it started (measured +3 to +5 MiB; it stayed ~40 MiB up
+    // without the reclaim).
+    expect(round.peak - before, 'the burst did grow the heap (else this proves nothing)').toBeGreaterThan(20);
+    await until(() => rssMiB(server.pid) < before + 20, 30_000, `RSS to fall back from ${round.peak} MiB`);
     console.log(
       `exporter abuse: slowest ${Math.round(slowest)} ms, RSS ${Math.round(before)} → peak ${Math.round(round.peak)} → ${Math.round(rssMiB(server.pid))} MiB`,
     );
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('scrapes that arrive together share one snapshot', () => {

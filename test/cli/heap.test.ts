@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ChurnCompaction,
   COMPACT_OFF,
   COMPACT_ON,
+  fullCollection,
+  IdleReclaim,
   LIVE_HEAP_FLAGS,
   ONE_SHOT_HEAP_FLAGS,
   tuneHeapForLiveView,
@@ -111,5 +113,100 @@ describe('ChurnCompaction', () => {
   it('uses flags this V8 accepts at run time', () => {
     expect(() => setFlagsFromString(COMPACT_ON)).not.toThrow();
     expect(() => setFlagsFromString(COMPACT_OFF)).not.toThrow();
+  });
+});
+
+describe('IdleReclaim (the exporter gives memory back after a burst)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const MiB = 2 ** 20;
+  /** A heap whose size the test sets, and a gc that shrinks it as the test says. */
+  function fakeHeap(start: number, afterEachGc: number[]) {
+    const heap = { bytes: start, gcs: 0 };
+    const gc = () => {
+      heap.bytes = afterEachGc[heap.gcs] ?? heap.bytes;
+      heap.gcs++;
+    };
+    return { heap, gc };
+  }
+
+  it('collects once the activity has stopped for the idle time, not before', () => {
+    vi.useFakeTimers();
+    const { heap, gc } = fakeHeap(10 * MiB, [12 * MiB]);
+    const r = new IdleReclaim({ gc, heapBytes: () => heap.bytes, idleMs: 6000, growthBytes: 8 * MiB });
+    heap.bytes = 60 * MiB;
+    for (let i = 0; i < 10; i++) {
+      r.activity();
+      vi.advanceTimersByTime(5000); // a request every 5 s: never quiet for 6
+    }
+    expect(heap.gcs).toBe(0);
+    vi.advanceTimersByTime(1000);
+    expect(heap.gcs).toBe(1);
+    expect(r.collected).toBe(1);
+    vi.advanceTimersByTime(60_000);
+    expect(heap.gcs).toBe(1); // back under the floor: no second one
+  });
+
+  it('tries a second time while the quiet lasts when the first left the heap large, then stops', () => {
+    vi.useFakeTimers();
+    const { heap, gc } = fakeHeap(10 * MiB, [56 * MiB, 16 * MiB]);
+    const r = new IdleReclaim({ gc, heapBytes: () => heap.bytes, idleMs: 6000, growthBytes: 8 * MiB });
+    heap.bytes = 60 * MiB;
+    r.activity();
+    vi.advanceTimersByTime(6000);
+    expect(heap.bytes).toBe(56 * MiB);
+    vi.advanceTimersByTime(6000);
+    expect(heap.bytes).toBe(16 * MiB);
+    expect(heap.gcs).toBe(2);
+    vi.advanceTimersByTime(600_000);
+    expect(heap.gcs).toBe(2);
+  });
+
+  it('a heap that stays large after two tries becomes the floor: later quiet spells cost nothing', () => {
+    vi.useFakeTimers();
+    const { heap, gc } = fakeHeap(10 * MiB, [40 * MiB, 40 * MiB]);
+    const r = new IdleReclaim({ gc, heapBytes: () => heap.bytes, idleMs: 6000, growthBytes: 8 * MiB });
+    heap.bytes = 45 * MiB;
+    r.activity();
+    vi.advanceTimersByTime(20_000);
+    expect(heap.gcs).toBe(2);
+    for (let i = 0; i < 5; i++) {
+      r.activity(); // scrapes that leave the heap at 40 MiB
+      vi.advanceTimersByTime(15_000);
+    }
+    expect(heap.gcs).toBe(2);
+    heap.bytes = 60 * MiB; // it grows again by more than the growth allowed
+    r.activity();
+    vi.advanceTimersByTime(6000);
+    expect(heap.gcs).toBe(3);
+  });
+
+  it('does nothing, and arms no timer, where no collection is available; stop() cancels', () => {
+    vi.useFakeTimers();
+    const r = new IdleReclaim({ gc: undefined, heapBytes: () => 100 * MiB, idleMs: 10 });
+    r.activity();
+    expect(vi.getTimerCount()).toBe(0);
+    const { heap, gc } = fakeHeap(0, [0]);
+    const s = new IdleReclaim({ gc, heapBytes: () => 100 * MiB, idleMs: 10 });
+    s.activity();
+    expect(vi.getTimerCount()).toBe(1);
+    s.stop();
+    vi.advanceTimersByTime(100);
+    expect(heap.gcs).toBe(0);
+  });
+
+  it('fullCollection gives a working collection at run time, and undefined when V8 refuses the flag', async () => {
+    const hadGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
+    const refused = fullCollection(() => {
+      throw new Error('refused');
+    });
+    expect(typeof refused).toBe(hadGc ? 'function' : 'undefined');
+    const gc = fullCollection();
+    expect(typeof gc).toBe('function');
+    const kept = new WeakRef({ big: new Array(100_000).fill(1) });
+    await new Promise((r) => setTimeout(r, 10)); // a WeakRef's target lives to the end of the job that made it
+    gc?.();
+    expect(kept.deref()).toBeUndefined();
   });
 });
