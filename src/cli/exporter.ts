@@ -302,8 +302,6 @@ export interface ExporterOptions {
   maxConnections?: number;
   /** How long a connection may take to send its request (REQUEST_TIMEOUT_MS; tests shorten it). */
   requestTimeoutMs?: number;
-  /** Give memory back after a burst of scrapes (heap.ts, IdleReclaim); tests pass their own. */
-  reclaim?: IdleReclaim;
 }
 
 /** Connections served at once; 1,000 concurrent scrapes and 200 idle connections fit. */
@@ -453,9 +451,11 @@ export function startExporter(
       setTimeout(() => socket.destroy(), ms),
     );
   };
-  const reclaim =
-    opts.reclaim ??
-    new IdleReclaim({ gc: fullCollection(), heapBytes: () => getHeapStatistics().total_heap_size });
+  // Give memory back after a burst of scrapes (heap.ts).
+  const reclaim = new IdleReclaim({
+    gc: fullCollection(),
+    heapBytes: () => getHeapStatistics().total_heap_size,
+  });
   server.on('connection', (socket) => {
     reclaim.activity();
     deadline(socket, timeoutMs);

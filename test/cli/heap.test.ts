@@ -130,12 +130,17 @@ describe('IdleReclaim (the exporter gives memory back after a burst)', () => {
     };
     return { heap, gc };
   }
+  /** Fake timers, and a reclaim (6 s idle, 8 MiB growth) on a fake heap of 10 MiB that has grown to `grown`. */
+  function reclaimOn(grown: number, afterEachGc: number[]) {
+    vi.useFakeTimers();
+    const { heap, gc } = fakeHeap(10 * MiB, afterEachGc);
+    const r = new IdleReclaim({ gc, heapBytes: () => heap.bytes, idleMs: 6000, growthBytes: 8 * MiB });
+    heap.bytes = grown;
+    return { heap, r };
+  }
 
   it('collects once the activity has stopped for the idle time, not before', () => {
-    vi.useFakeTimers();
-    const { heap, gc } = fakeHeap(10 * MiB, [12 * MiB]);
-    const r = new IdleReclaim({ gc, heapBytes: () => heap.bytes, idleMs: 6000, growthBytes: 8 * MiB });
-    heap.bytes = 60 * MiB;
+    const { heap, r } = reclaimOn(60 * MiB, [12 * MiB]);
     for (let i = 0; i < 10; i++) {
       r.activity();
       vi.advanceTimersByTime(5000); // a request every 5 s: never quiet for 6
@@ -149,10 +154,7 @@ describe('IdleReclaim (the exporter gives memory back after a burst)', () => {
   });
 
   it('tries a second time while the quiet lasts when the first left the heap large, then stops', () => {
-    vi.useFakeTimers();
-    const { heap, gc } = fakeHeap(10 * MiB, [56 * MiB, 16 * MiB]);
-    const r = new IdleReclaim({ gc, heapBytes: () => heap.bytes, idleMs: 6000, growthBytes: 8 * MiB });
-    heap.bytes = 60 * MiB;
+    const { heap, r } = reclaimOn(60 * MiB, [56 * MiB, 16 * MiB]);
     r.activity();
     vi.advanceTimersByTime(6000);
     expect(heap.bytes).toBe(56 * MiB);
@@ -164,10 +166,7 @@ describe('IdleReclaim (the exporter gives memory back after a burst)', () => {
   });
 
   it('a heap that stays large after two tries becomes the floor: later quiet spells cost nothing', () => {
-    vi.useFakeTimers();
-    const { heap, gc } = fakeHeap(10 * MiB, [40 * MiB, 40 * MiB]);
-    const r = new IdleReclaim({ gc, heapBytes: () => heap.bytes, idleMs: 6000, growthBytes: 8 * MiB });
-    heap.bytes = 45 * MiB;
+    const { heap, r } = reclaimOn(45 * MiB, [40 * MiB, 40 * MiB]);
     r.activity();
     vi.advanceTimersByTime(20_000);
     expect(heap.gcs).toBe(2);
