@@ -9,7 +9,24 @@ import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+// Ink's renderer gets src/cli/inkoutput.ts in place of its Output: the same frames, but rows that did
+// not change are not rebuilt every frame (see that file). Tied to Ink 6.8's layout: if a later Ink no
+// longer imports ./output.js from its renderer, the build stops here rather than quietly losing it.
+let inkOutputReplaced = false;
+const inkOutput = {
+  name: 'netwatch-ink-output',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/output\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer)) return undefined;
+      inkOutputReplaced = true;
+      return { path: fileURLToPath(new URL('../src/cli/inkoutput.ts', import.meta.url)) };
+    });
+  },
+};
+
 await build({
+  plugins: [inkOutput],
   entryPoints: {
     netwatch: 'src/cli/main.ts',
     lib: 'src/cli/lib.ts',
@@ -39,6 +56,10 @@ await build({
   external: ['react-devtools-core'],
   logLevel: 'warning',
 });
+if (!inkOutputReplaced) {
+  console.error("netwatch build: Ink's renderer no longer imports ./output.js; review src/cli/inkoutput.ts");
+  process.exit(1);
+}
 
 // The optional native helper (src/sample/netwatch.c: TCP sockets from netlink sock_diag, the owner scan
 // in C). Plain `cc`, no node-gyp: it needs only node_api.h, which ships with Node. Without a compiler or
