@@ -25,8 +25,35 @@ const inkOutput = {
   },
 };
 
+// Yoga (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, finding a global `fetch`,
+// loads it through fetch(): that boots undici and percent-decodes 95 KB, ~35 ms of the live view's first
+// frame. Given the bytes up front (emscripten's `wasmBinary`), it instantiates them directly. The bytes are
+// decoded with Buffer (native) and the data: URL is emptied so the bundle holds them once. Tied to
+// yoga-layout 3.2's generated file: if either pattern is not there exactly once, the build stops.
+let yogaPatched = false;
+const yogaWasm = {
+  name: 'netwatch-yoga-wasm',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const binaryVar = 'var w;h.wasmBinary&&(w=h.wasmBinary);';
+      const urls = text.match(/"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/g) ?? [];
+      if (text.split(binaryVar).length !== 2 || urls.length !== 1) return undefined;
+      const base64 = urls[0].slice('"data:application/octet-stream;base64,'.length, -1);
+      yogaPatched = true;
+      const contents = text
+        .replace(urls[0], '"data:application/octet-stream;base64,"')
+        .replace(
+          binaryVar,
+          `var w=Buffer.from(${JSON.stringify(base64)},"base64");h.wasmBinary&&(w=h.wasmBinary);`,
+        );
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 await build({
-  plugins: [inkOutput],
+  plugins: [inkOutput, yogaWasm],
   entryPoints: {
     netwatch: 'src/cli/main.ts',
     lib: 'src/cli/lib.ts',
@@ -58,6 +85,10 @@ await build({
 });
 if (!inkOutputReplaced) {
   console.error("netwatch build: Ink's renderer no longer imports ./output.js; review src/cli/inkoutput.ts");
+  process.exit(1);
+}
+if (!yogaPatched) {
+  console.error("netwatch build: yoga-layout's wasm loader changed; review the netwatch-yoga-wasm plugin");
   process.exit(1);
 }
 

@@ -1,6 +1,6 @@
 // The CLI as a user meets it: flags, exit codes, --once in netstat's layout, --json, hostile input.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SocketChild, startSocketChild } from '../helpers/children.js';
 import { fixture, REPO, runCli } from '../helpers/cli.js';
@@ -46,6 +46,27 @@ describe('flags', () => {
       const text = readFileSync(`${REPO}dist/${file}`, 'utf8');
       expect(text, file).not.toMatch(/react-reconciler|useSyncExternalStore|yoga-layout/);
     }
+  });
+
+  it("the live view's chunk has our Output and hands Yoga its wasm as bytes: no fetch, no undici", () => {
+    const live = readdirSync(`${REPO}dist`).filter((f) => /^live-.*\.js$/.test(f));
+    expect(live).toHaveLength(1);
+    const text = readFileSync(`${REPO}dist/${live[0]}`, 'utf8');
+    expect(text).toMatch(/function rowKey\(/);
+    expect(text.match(/var w = Buffer\.from\("AGFzbQ/g) ?? []).toHaveLength(1);
+    expect(text).not.toMatch(/data:application\/octet-stream;base64,[A-Za-z0-9+/]/);
+    // Loading it must not boot Node's fetch (undici), which Yoga's data: URL used to cost ~80 ms.
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(`${REPO}dist/${live[0]}`)});` +
+          "console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));",
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(JSON.parse(out)).toEqual([]);
   });
 
   it('behaves as --once when stdout is not a terminal', () => {
