@@ -89,7 +89,7 @@ describe('a 2 MB command line', () => {
     const times: Record<string, number> = {};
     const anything = () => true;
     // Connections: a row per socket, the process's with its command line in details.
-    times.pane = await answered('2', (s) => s.includes('Foreign Address'));
+    times.pane = await timed('2', (s) => s.includes('Foreign Address'), ['1', (s) => s.includes('Trouble')]);
     times.filter = await timed('/', anything, ['Escape', anything]);
     for (const ch of `cmd:node pid:${child.pid}`)
       times[`type ${ch}`] = await timed(ch === ' ' ? 'Space' : ch, anything, ['BSpace', anything]);
