@@ -62,6 +62,8 @@ export interface AppProps {
   root?: boolean;
   /** Why there is no tcp_info (RX/TX, RTT, retransmits per connection), asked when a sample has none. */
   tcpInfoNote?: () => string;
+  /** What --on-alert's command last did wrong, if lately (asked at each frame). */
+  alertNote?: () => string | undefined;
   /** Starting UI state (tests). */
   initial?: Partial<UiState>;
   /** Called once when the user quits (q / Ctrl-C), before Ink exits. */
@@ -91,6 +93,7 @@ export function App({
   styled = true,
   root = false,
   tcpInfoNote,
+  alertNote,
   initial,
   onQuit,
 }: AppProps) {
@@ -205,6 +208,9 @@ export function App({
   if (view && view.gone.length > 0)
     alerts.push(`${view.gone.length} listener${view.gone.length > 1 ? 's' : ''} gone (a: ack)`);
   if (view && view.restarted.size > 0) alerts.push(`${view.restarted.size} restarted`);
+  // A paging command that fails must be seen: it is the user's way of hearing about the rest.
+  const alertTrouble = alertNote?.();
+  if (alertTrouble) alerts.push(escapeControl(alertTrouble));
   if (ui.notice) items.push(ui.notice);
   if (snapshot) {
     items.push(

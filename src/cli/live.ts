@@ -13,7 +13,7 @@ import type { HostReader } from '../sample/reader.js';
 import { Sampler } from '../sample/sampler.js';
 import { liveColourLevel, noColorRequested } from './colour.js';
 import { ChurnCompaction, tuneHeapForLiveView } from './heap.js';
-import { runAlertCommand } from './onalert.js';
+import { AlertTroubles, runAlertCommand } from './onalert.js';
 import type { Options } from './options.js';
 import {
   enterFullscreen,
@@ -39,6 +39,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     tcpDump: tcpDumpFor(reader.root, o.netlink),
     fdSockets: fdSocketsFor(reader.root, o.netlink),
   });
+  const alertTroubles = new AlertTroubles();
   const store = new LiveStore(sampler, {
     onVanished: () => {
       if (o.bell) stdout.write('\x07');
@@ -48,8 +49,8 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
     onAlerts: (firings) => {
       for (const f of firings) {
         if (o.bell) stdout.write('\x07');
-        // Its troubles and stderr would draw over the screen: --events shows them (README, Decisions).
-        if (o.onAlert) runAlertCommand(o.onAlert, f, () => {}, 'ignore');
+        // Its stderr would draw over the screen (--events shows it); what went wrong goes to the status bar.
+        if (o.onAlert) runAlertCommand(o.onAlert, f, (m) => alertTroubles.add(m, Date.now()), 'ignore');
       }
     },
   });
@@ -101,6 +102,7 @@ export async function runLive(o: Options, reader: HostReader): Promise<void> {
       styled,
       root: process.getuid?.() === 0,
       tcpInfoNote: () => sampler.tcpDumpFailure || tcpInfoUnavailableReason(reader.root, o.netlink),
+      alertNote: () => alertTroubles.note(Date.now()),
     }),
     {
       stdout: screen.stream,

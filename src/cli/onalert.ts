@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { AlertFiring } from '../model/alerts.js';
 import { escapeControl } from '../view/escape.js';
+import { formatClock } from '../view/format.js';
 import { eventJson, isoLocal } from './eventtext.js';
 
 /** Commands run at once at most; a firing past that is reported, not queued (an alert storm must not fork-bomb). */
@@ -55,10 +56,41 @@ export function runAlertCommand(
     warn(`--on-alert: cannot run ${argv[0]}: ${(err as Error).message}`);
     return;
   }
-  child.once('error', (err) => warn(`--on-alert: cannot run ${argv[0]}: ${err.message}`));
-  child.once('close', () => {
+  let started = true;
+  child.once('error', (err) => {
+    started = false;
+    warn(`--on-alert: cannot run ${argv[0]}: ${err.message}`);
+  });
+  child.once('close', (code, signal) => {
     running--;
+    if (!started) return;
+    if (signal) warn(`--on-alert: ${argv[0]} was killed by ${signal} (${f.rule.text})`);
+    else if (code !== 0) warn(`--on-alert: ${argv[0]} exited with status ${code} (${f.rule.text})`);
   });
   child.stdin?.on('error', () => {}); // a command that does not read its stdin is fine
   child.stdin?.end(`${eventJson(f.event, [f.rule.text])}\n`);
+}
+
+/**
+ * The live view's record of what --on-alert's command did wrong: it cannot print a line over the screen,
+ * so the status bar shows the latest trouble, with its time and how many there were, for a minute.
+ */
+export class AlertTroubles {
+  private last: { message: string; wallMs: number } | undefined;
+  private count = 0;
+
+  constructor(private readonly keepMs = 60_000) {}
+
+  add(message: string, wallMs: number): void {
+    if (!this.last || wallMs - this.last.wallMs > this.keepMs) this.count = 0;
+    this.last = { message, wallMs };
+    this.count++;
+  }
+
+  /** The status bar's text, or undefined when nothing went wrong in the last minute. */
+  note(nowMs: number): string | undefined {
+    if (!this.last || nowMs - this.last.wallMs > this.keepMs) return undefined;
+    const more = this.count > 1 ? ` (${this.count} in the last minute)` : '';
+    return `${escapeControl(this.last.message)} at ${formatClock(this.last.wallMs)}${more}`;
+  }
 }

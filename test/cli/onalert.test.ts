@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventJson, eventLine, isoLocal } from '../../src/cli/eventtext.js';
-import { alertArgv, alertEnv, runAlertCommand } from '../../src/cli/onalert.js';
+import { AlertTroubles, alertArgv, alertEnv, runAlertCommand } from '../../src/cli/onalert.js';
 import type { AlertFiring } from '../../src/model/alerts.js';
+import { formatClock } from '../../src/view/format.js';
 import { waitFor } from '../helpers/children.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nw-alert-'));
@@ -79,6 +80,53 @@ describe('--on-alert', () => {
     runAlertCommand(['/nonexistent/netwatch-hook'], firing, (m) => warnings.push(m));
     await waitFor(() => (warnings.length > 0 ? true : undefined), 5000, 'the warning');
     expect(warnings[0]).toMatch(/^--on-alert: cannot run \/nonexistent\/netwatch-hook: .*ENOENT/);
+  });
+});
+
+describe('--on-alert: a command that fails is reported', () => {
+  it('names the exit status and the rule', async () => {
+    const warnings: string[] = [];
+    runAlertCommand(['python3', '-c', 'import sys; sys.exit(3)'], firing, (m) => warnings.push(m));
+    await waitFor(() => (warnings.length > 0 ? true : undefined), 10_000, 'the warning');
+    expect(warnings).toEqual(['--on-alert: python3 exited with status 3 (listener:8080)']);
+  });
+
+  it('names the signal that killed it', async () => {
+    const warnings: string[] = [];
+    runAlertCommand(
+      ['python3', '-c', 'import os, signal; os.kill(os.getpid(), signal.SIGKILL)'],
+      firing,
+      (m) => warnings.push(m),
+    );
+    await waitFor(() => (warnings.length > 0 ? true : undefined), 10_000, 'the warning');
+    expect(warnings).toEqual(['--on-alert: python3 was killed by SIGKILL (listener:8080)']);
+  });
+
+  it('a command that cannot start is one warning, not two', async () => {
+    const warnings: string[] = [];
+    runAlertCommand(['/nonexistent/netwatch-hook'], firing, (m) => warnings.push(m));
+    await waitFor(() => (warnings.length > 0 ? true : undefined), 5000, 'the warning');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("the live view's record: the latest trouble with its time and count, for a minute, escaped", () => {
+    const t = new AlertTroubles(60_000);
+    expect(t.note(1_000)).toBeUndefined();
+    t.add('--on-alert: page exited with status 1 (listener:22)', 10_000);
+    expect(t.note(10_000)).toBe(
+      `--on-alert: page exited with status 1 (listener:22) at ${formatClock(10_000)}`,
+    );
+    t.add('--on-alert: cannot run \u001b]0;x\u0007: ENOENT', 20_000);
+    expect(t.note(30_000)).toBe(
+      `--on-alert: cannot run \\e]0;x\\x07: ENOENT at ${formatClock(20_000)} (2 in the last minute)`,
+    );
+    expect(t.note(80_001)).toBeUndefined();
+    // After a quiet minute the count starts again.
+    t.add('--on-alert: page exited with status 2 (listener:22)', 200_000);
+    expect(t.note(200_000)).toBe(
+      `--on-alert: page exited with status 2 (listener:22) at ${formatClock(200_000)}`,
+    );
   });
 });
 

@@ -211,6 +211,19 @@ describe('sorting', () => {
   });
 });
 
+describe('--on-alert trouble', () => {
+  it('is shown in the status bar among the alerts while alertNote has something to say', async () => {
+    const fed = makeStore([t0()]);
+    let note: string | undefined = '--on-alert: page exited with status 1 (listener:22) at 12:00:01';
+    const app = await renderApp(fed, { columns: 200, rows: 30, alertNote: () => note });
+    expect(app.frame()).toContain('--on-alert: page exited with status 1 (listener:22) at 12:00:01');
+    note = undefined;
+    await app.press('2');
+    const later = await app.until((f) => HEADERS.connections.test(f), 'the Connections pane');
+    expect(later).not.toContain('--on-alert');
+  });
+});
+
 describe('pause', () => {
   it('Space and p freeze the view while samples arrive, then jump to the latest', async () => {
     const fed = makeStore([t0()]);

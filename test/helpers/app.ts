@@ -146,6 +146,8 @@ export async function renderApp(fed: FedStore, opts: AppOptions = {}): Promise<A
       root: props.root,
       initial: props.initial,
       onQuit: props.onQuit,
+      tcpInfoNote: props.tcpInfoNote,
+      alertNote: props.alertNote,
     }),
     { columns, rows },
   );
