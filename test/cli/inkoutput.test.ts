@@ -8,18 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import InkOutput from '../../node_modules/ink/build/output.js';
 import Output, { memoSizes } from '../../src/cli/inkoutput.js';
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as random } from '../helpers/random.js';
 
 const STYLES = ['\u001B[1m', '\u001B[7m', '\u001B[31m', '\u001B[38;5;208m', '\u001B[2m', '\u001B[4m'];
 const RESETS = ['\u001B[22m', '\u001B[27m', '\u001B[39m', '\u001B[0m', '\u001B[24m'];

@@ -38,6 +38,7 @@ import { Collector, SELECT_ALL } from '../../src/sample/sampler.js';
 import { escapeControl, escapeText } from '../../src/view/escape.js';
 import { fixture } from '../helpers/cli.js';
 import { HOSTILE_CHARS, rawUnsafe } from '../helpers/hostile.js';
+import { rng } from '../helpers/random.js';
 
 export type Entry = { kind: 'file'; data: Buffer } | { kind: 'link'; target: string };
 /** A host root in memory: relative path → file or symlink. Directories are implied. */
@@ -85,18 +86,6 @@ export function loadTree(name: string): Tree {
   walk('');
   loaded.set(name, tree);
   return tree;
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface MutationLimits {
