@@ -73,7 +73,8 @@ export function runAlertCommand(
 
 /**
  * The live view's record of what --on-alert's command did wrong: it cannot print a line over the screen,
- * so the status bar shows the latest trouble, with its time and how many there were, for a minute.
+ * so the status bar shows the latest trouble, with its time and how many there were, for a minute
+ * (escaped there, with the bar's other items).
  */
 export class AlertTroubles {
   private last: { message: string; wallMs: number } | undefined;
@@ -91,6 +92,6 @@ export class AlertTroubles {
   note(nowMs: number): string | undefined {
     if (!this.last || nowMs - this.last.wallMs > this.keepMs) return undefined;
     const more = this.count > 1 ? ` (${this.count} in the last minute)` : '';
-    return `${escapeControl(this.last.message)} at ${formatClock(this.last.wallMs)}${more}`;
+    return `${this.last.message} at ${formatClock(this.last.wallMs)}${more}`;
   }
 }

@@ -212,6 +212,18 @@ describe('sorting', () => {
 });
 
 describe('--on-alert trouble', () => {
+  it('is shown in the status bar among the alerts, escaped', async () => {
+    const fed = makeStore([t0()]);
+    const app = await renderApp(fed, {
+      columns: 200,
+      rows: 30,
+      alertNote: () => '--on-alert: cannot run \u001b]0;x\u0007: ENOENT at 12:00:01',
+    });
+    expect(app.rawFrame()).not.toContain('\u001b]0;x');
+    expect(app.rawFrame()).not.toContain('\u0007');
+    expect(app.frame()).toContain('--on-alert: cannot run \\e]0;x\\x07: ENOENT at 12:00:01');
+  });
+
   it('is shown in the status bar among the alerts while alertNote has something to say', async () => {
     const fed = makeStore([t0()]);
     let note: string | undefined = '--on-alert: page exited with status 1 (listener:22) at 12:00:01';
