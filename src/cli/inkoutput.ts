@@ -72,9 +72,9 @@ function widthOf(text: string): number {
   return width;
 }
 
-function widestLine(text: string): number {
+function widestLine(lines: readonly string[]): number {
   let widest = 0;
-  for (const line of text.split('\n')) widest = Math.max(widest, widthOf(line));
+  for (const line of lines) widest = Math.max(widest, widthOf(line));
   return widest;
 }
 
@@ -148,7 +148,7 @@ export default class Output {
         const clipHorizontally = typeof clip.x1 === 'number' && typeof clip.x2 === 'number';
         const clipVertically = typeof clip.y1 === 'number' && typeof clip.y2 === 'number';
         if (clipHorizontally) {
-          const width = widestLine(text);
+          const width = widestLine(lines);
           if (x + width < clip.x1! || x > clip.x2!) continue;
         }
         if (clipVertically) {
